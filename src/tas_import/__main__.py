@@ -1,0 +1,3 @@
+from tas_import.cli import main
+
+main()
