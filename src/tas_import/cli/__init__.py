@@ -1,0 +1,80 @@
+"""The ``tas-import`` command line.
+
+The commands are built by :func:`create_cli` after the language is chosen, because click
+evaluates help texts when a command is defined and every help text is translated.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from tas_import import __version__
+from tas_import.cli.connection import known_secrets
+from tas_import.errors import ExitCode
+from tas_import.i18n import _, set_language
+
+
+def language_from_argv(argv: Sequence[str]) -> str | None:
+    """Return the value of ``--lang`` in ``argv``, so it applies before click parses."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def create_cli() -> click.Group:
+    """Build the ``tas-import`` group with its commands in the current language."""
+    from tas_import.cli.default_group import DefaultCommandGroup
+    from tas_import.cli.import_command import create_import_command
+    from tas_import.cli.init_command import create_init_command
+    from tas_import.cli.ledger_command import create_ledger_group
+
+    group = DefaultCommandGroup(
+        name="tas-import",
+        default_command="import",
+        help=_(
+            "Create TAS cases from the rows of CSV and Excel files.\n\n"
+            "Usage: tas-import FILE --mapping MAPPING [options]; "
+            "see 'tas-import import --help' for every option."
+        ),
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    group.add_command(create_import_command(), "import")
+    group.add_command(create_init_command(), "init")
+    group.add_command(create_ledger_group(), "ledger")
+    click.version_option(__version__, "--version", prog_name="tas-import")(group)
+    return group
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: choose the language, run the command, never show a traceback
+    for a known error; an unexpected one is printed with the token removed."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    language = language_from_argv(args)
+    try:
+        set_language(language if language in ("en", "cs") else None)
+    except ValueError:
+        set_language("en")
+
+    try:
+        create_cli().main(args=args, prog_name="tas-import", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception:  # noqa: BLE001 - last resort: report, never leak the token
+        text = traceback.format_exc()
+        for secret in known_secrets(os.environ):
+            text = text.replace(secret, "***")
+        sys.stderr.write(text)
+        sys.stderr.write(
+            _("Internal error in tas-import {version}. Please report it with the text above.", version=__version__)
+            + "\n"
+        )
+        # The run stopped before every row was attempted: the scheduler must look at it.
+        sys.exit(ExitCode.INCOMPLETE)

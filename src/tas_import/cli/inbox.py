@@ -1,0 +1,69 @@
+"""An inbox folder: the spreadsheets in it, in name order, and archiving finished ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from pathlib import Path
+
+from tas_import.errors import InputFileError, UsageError
+from tas_import.i18n import _
+
+logger = logging.getLogger(__name__)
+
+SPREADSHEET_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+def is_results_file(path: Path) -> bool:
+    """Whether ``path`` is a results sheet written by an earlier run (never imported again)."""
+    return ".results" in path.suffixes
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    """Return the spreadsheets of ``folder`` in name order, skipping results and hidden files.
+
+    Office lock files (``~$name.xlsx``) and hidden files are left alone because another
+    program is writing them.
+    """
+    files = [
+        path
+        for path in sorted(folder.iterdir(), key=lambda item: item.name)
+        if path.is_file()
+        and path.suffix.lower() in SPREADSHEET_SUFFIXES
+        and not path.name.startswith((".", "~$"))
+        and not is_results_file(path)
+    ]
+    logger.info("inbox %s: %d files", folder, len(files))
+    return files
+
+
+def input_files(path: Path) -> list[Path]:
+    """Return the one file named, or the files of an inbox folder."""
+    if path.is_dir():
+        files = inbox_files(path)
+        if not files:
+            raise InputFileError(
+                _("The folder '{path}' contains no spreadsheet files.", path=path),
+                path=path,
+                hint=_("Accepted: .csv .txt .tsv .xlsx .xlsm .xls .ods"),
+            )
+        return files
+    if not path.exists():
+        raise UsageError(_("File not found: '{path}'.", path=path))
+    return [path]
+
+
+def archive(paths: list[Path], archive_dir: Path) -> list[Path]:
+    """Move ``paths`` into ``archive_dir``; a name already there gets a time stamp suffix."""
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    moved: list[Path] = []
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for path in paths:
+        target = archive_dir / path.name
+        if target.exists():
+            target = archive_dir / f"{path.stem}.{stamp}{path.suffix}"
+        shutil.move(str(path), target)
+        logger.info("archived %s to %s", path, target)
+        moved.append(target)
+    return moved

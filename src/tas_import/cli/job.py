@@ -1,0 +1,242 @@
+"""Import one spreadsheet: read, coerce, deliver (or only validate), write the results.
+
+A real run reads the whole file twice. The first pass validates every row and sends
+nothing, so a file that turns out unreadable half-way (a bad byte at line 90,000) stops
+the run before the first case exists. The second pass streams the rows again, sends the
+valid ones and writes the results sheet in source order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from tas_import.cli.ordering import ResultsInOrder
+from tas_import.coercion import Coercer, format_problems
+from tas_import.delivery import Delivery, DuplicateKeys
+from tas_import.errors import ExitCode, TasImportError
+from tas_import.i18n import _
+from tas_import.mapping import Mapping
+from tas_import.progress import Progress
+from tas_import.reading import ReadOptions, RowSource, open_source, resolve_columns
+from tas_import.report import ProblemReport
+from tas_import.results import ResultsWriter, RunInfo, default_results_path
+from tas_import.rows import CellValue, CoercedRow, RowResult, SourceRow, Status
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """What the command line says about reading and writing one file."""
+
+    sheet: str | int | None = None
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    results: Path | None = None
+    results_dir: Path | None = None
+    limit: int | None = None
+
+
+@dataclass
+class FileOutcome:
+    """How the import of one file ended."""
+
+    input_path: Path
+    results_path: Path | None = None
+    counts: Counter[Status] = field(default_factory=Counter)
+    error: TasImportError | None = None
+    stop_reason: str | None = None
+    problem_lines: list[str] = field(default_factory=list)
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    finished_at: dt.datetime | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return self.error.exit_code
+        if self.counts[Status.UNKNOWN] or self.counts[Status.NOT_ATTEMPTED]:
+            return ExitCode.INCOMPLETE
+        if self.counts[Status.FAILED] or self.counts[Status.INVALID]:
+            return ExitCode.ROWS_FAILED
+        return ExitCode.OK
+
+    @property
+    def is_final(self) -> bool:
+        """Whether every row has a final outcome, so the file may be archived."""
+        return self.error is None and self.exit_code in (ExitCode.OK, ExitCode.ROWS_FAILED)
+
+
+def read_options(mapping: Mapping, settings: FileSettings) -> ReadOptions:
+    """Combine the mapping's ``source`` settings with the command line, which wins."""
+    source = mapping.source
+    return ReadOptions(
+        sheet=settings.sheet if settings.sheet is not None else source.sheet,
+        header_row=settings.header_row if settings.header_row is not None else source.header_row,
+        encoding=settings.encoding or source.encoding,
+        delimiter=settings.delimiter or source.delimiter,
+    )
+
+
+def batches(rows: Iterable[SourceRow], size: int = BATCH_SIZE) -> Iterator[list[SourceRow]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class RowClassifier:
+    """Decide the outcome of a row that needs no request: invalid, duplicate, over the limit."""
+
+    def __init__(self, limit: int | None, report: ProblemReport | None) -> None:
+        self.limit = limit
+        self.report = report
+        self.duplicates = DuplicateKeys()
+        self.seen = 0
+
+    def classify(self, row: CoercedRow) -> RowResult | None:
+        """Return the row's result, or None when the row is valid and may be sent."""
+        self.seen += 1
+        if self.limit is not None and self.seen > self.limit:
+            return RowResult(
+                row.number,
+                Status.NOT_ATTEMPTED,
+                _("Not processed: the run was limited to {limit} rows by --limit.", limit=self.limit),
+            )
+        if not row.is_valid:
+            if self.report is not None:
+                self.report.add(row.number, row.problems)
+            return RowResult(row.number, Status.INVALID, format_problems(row.problems))
+        return self.duplicates.check(row)
+
+
+class FileImport:
+    """The import of one file; ``validate()`` first, then ``dry_run()`` or ``deliver()``."""
+
+    def __init__(
+        self, path: Path, mapping: Mapping, settings: FileSettings, info: RunInfo
+    ) -> None:
+        self.path = path
+        self.mapping = mapping
+        self.settings = settings
+        self.info = info
+        self.outcome = FileOutcome(input_path=path)
+        self.total_rows = 0
+        self.valid_rows = 0
+
+    def open(self) -> tuple[RowSource, Coercer]:
+        source = open_source(self.path, read_options(self.mapping, self.settings))
+        try:
+            column_keys = resolve_columns(source.columns, self.mapping.columns(), path=self.path)
+            return source, Coercer(self.mapping, column_keys)
+        except BaseException:
+            source.__exit__(None, None, None)
+            raise
+
+    def validate(self) -> None:
+        """Read and coerce every row once, sending nothing; count rows and valid rows."""
+        source, coercer = self.open()
+        classifier = RowClassifier(self.settings.limit, None)
+        with source:
+            for batch in batches(source):
+                for row in coercer.coerce_batch(batch):
+                    self.total_rows += 1
+                    if classifier.classify(row) is None:
+                        self.valid_rows += 1
+        logger.info(
+            "%s: %d rows, %d to send", self.path.name, self.total_rows, self.valid_rows
+        )
+
+    def results_path(self, source: RowSource) -> Path:
+        if self.settings.results is not None:
+            return self.settings.results
+        default = default_results_path(self.path, input_format=source.format)
+        if self.settings.results_dir is not None:
+            return self.settings.results_dir / default.name
+        return default
+
+    def dry_run(self, progress: Progress) -> FileOutcome:
+        """Validate every row and write the results sheet with valid/invalid outcomes."""
+        report = ProblemReport()
+        source, coercer = self.open()
+        classifier = RowClassifier(self.settings.limit, report)
+        with source:
+            writer = self._open_writer(source)
+            with writer:
+                for batch in batches(source):
+                    for source_row, row in zip(batch, coercer.coerce_batch(batch)):
+                        result = classifier.classify(row) or RowResult(row.number, Status.VALID)
+                        self._write(writer, progress, source, source_row, result)
+                self.outcome.results_path = writer.close(dt.datetime.now().astimezone())
+        self.outcome.problem_lines = report.most_common()
+        return self.outcome
+
+    async def deliver(self, delivery: Delivery, progress: Progress) -> FileOutcome:
+        """Send every valid row through ``delivery`` and write the results in source order."""
+        report = ProblemReport()
+        source, coercer = self.open()
+        classifier = RowClassifier(self.settings.limit, report)
+        with source:
+            writer = self._open_writer(source)
+            with writer:
+                def write(cells: Sequence[CellValue], result: RowResult) -> None:
+                    self._count(writer, progress, cells, result)
+
+                order = ResultsInOrder(write)
+
+                def rows_to_send() -> Iterator[CoercedRow]:
+                    for batch in batches(source):
+                        for source_row, row in zip(batch, coercer.coerce_batch(batch)):
+                            order.add(row.number, self._cells(source, source_row))
+                            result = classifier.classify(row)
+                            if result is None:
+                                yield row
+                            else:
+                                order.resolve(result)
+
+                async for result in delivery.run(rows_to_send()):
+                    order.resolve(result)
+
+                if order.waiting:
+                    raise RuntimeError(f"{order.waiting} rows got no result from delivery")
+                self.outcome.results_path = writer.close(dt.datetime.now().astimezone())
+        self.outcome.stop_reason = delivery.stop_reason
+        self.outcome.problem_lines = report.most_common()
+        return self.outcome
+
+    def _open_writer(self, source: RowSource) -> ResultsWriter:
+        path = self.results_path(source)
+        headers = [column.header for column in source.columns]
+        return ResultsWriter(path, headers, self.info, delimiter=source.delimiter or ",")
+
+    @staticmethod
+    def _cells(source: RowSource, row: SourceRow) -> list[CellValue]:
+        return [row.cells.get(column.key) for column in source.columns]
+
+    def _write(
+        self,
+        writer: ResultsWriter,
+        progress: Progress,
+        source: RowSource,
+        row: SourceRow,
+        result: RowResult,
+    ) -> None:
+        self._count(writer, progress, self._cells(source, row), result)
+
+    def _count(
+        self,
+        writer: ResultsWriter,
+        progress: Progress,
+        cells: Sequence[CellValue],
+        result: RowResult,
+    ) -> None:
+        writer.write(cells, result)
+        self.outcome.counts[result.status] += 1
+        progress.update(result)

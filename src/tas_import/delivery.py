@@ -1,0 +1,307 @@
+"""The delivery loop: sends valid rows through the TAS client, guarded by the ledger.
+
+Per row the ledger decides first: a row already ``created`` is skipped, a row whose
+outcome is in doubt (``unknown``, or ``sending`` left by a crash) is reported ``unknown``
+and not sent unless the operator asked for ``--resend-unknown``, and every other row is
+committed as ``sending`` before its POST and then as its outcome.
+
+The loop keeps at most ``concurrency`` requests in flight, paces them to ``rate`` requests
+per second, and reads the rows lazily, so a file of a million rows never sits in memory.
+It stops sending at the first 401/403, or after ``max_connection_failures`` outcomes in a
+row that never reached the server; the rows it did not send end ``not attempted``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from tas_import.client import DeliveryOutcome
+from tas_import.errors import AuthError, DeliveryError
+from tas_import.i18n import _
+from tas_import.keys import DuplicateKeys, row_key
+from tas_import.ledger import Ledger, LedgerEntry, LedgerState, RowIdentity
+from tas_import.rows import CoercedRow, PayloadValue, RowResult, Status
+
+__all__ = ["Delivery", "DuplicateKeys", "StartProcessClient"]
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+class StartProcessClient(Protocol):
+    """What the loop needs from :class:`tas_import.client.TasClient`."""
+
+    async def start_process(
+        self, process_id: int, data: Mapping[str, PayloadValue]
+    ) -> DeliveryOutcome: ...
+
+
+class Delivery:
+    """Delivers the valid rows of one source file to one TAS template."""
+
+    def __init__(
+        self,
+        client: StartProcessClient,
+        ledger: Ledger,
+        *,
+        base_url: str,
+        template: int,
+        source_file: str,
+        run_id: str,
+        concurrency: int = 4,
+        rate: float | None = None,
+        resend_unknown: bool = False,
+        max_connection_failures: int = 5,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+        if rate is not None and rate <= 0:
+            raise ValueError(f"rate must be positive, not {rate}")
+        if max_connection_failures < 1:
+            raise ValueError(
+                f"max_connection_failures must be at least 1, not {max_connection_failures}"
+            )
+
+        self.client = client
+        self.ledger = ledger
+        self.base_url = base_url
+        self.template = template
+        self.source_file = source_file
+        self.run_id = run_id
+        self.concurrency = concurrency
+        self.rate = rate
+        self.resend_unknown = resend_unknown
+        self.max_connection_failures = max_connection_failures
+
+        self.stop_reason: str | None = None  # translated; set when the run stopped early
+        self._not_attempted_message = ""
+        self._connection_failures = 0
+        self._next_send_at = 0.0
+        self._in_flight: set[asyncio.Task[RowResult]] = set()
+        self._in_flight_rows: dict[RowIdentity, int] = {}
+        self._executor: ThreadPoolExecutor | None = None
+
+    async def run(self, rows: Iterable[CoercedRow]) -> AsyncIterator[RowResult]:
+        """Yield exactly one RowResult per given (valid) row, in completion order."""
+        # Ledger writes fsync; one worker thread keeps them off the event loop and in order.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
+        try:
+            for row in rows:
+                for finished in self._collect_finished():
+                    yield finished
+
+                result = await self._start(row)
+                if result is not None:
+                    yield result
+
+                while len(self._in_flight) >= self.concurrency:
+                    for finished in await self._wait_for_any():
+                        yield finished
+
+            while self._in_flight:
+                for finished in await self._wait_for_any():
+                    yield finished
+        finally:
+            # Only reached with tasks left when the caller abandoned the iteration: their
+            # rows stay `sending` in the ledger, so the next run reports them as unknown.
+            for task in self._in_flight:
+                task.cancel()
+            self._executor.shutdown(wait=True)
+
+    async def _start(self, row: CoercedRow) -> RowResult | None:
+        """Send the row in a new task and return None, or return its result at once."""
+        if self.stop_reason is not None:
+            return self._not_attempted(row)
+
+        key = row_key(row)
+        if key is None or row.data is None:
+            raise ValueError(f"row {row.number} is invalid and must not reach delivery")
+        identity = RowIdentity.of(self.base_url, self.template, key)
+
+        first_row = self._in_flight_rows.get(identity)
+        if first_row is not None:
+            return RowResult(row.number, Status.INVALID, _("same key as row {row}", row=first_row))
+
+        entry = await self._ledger_call(self.ledger.lookup, identity)
+        result = await self._result_from_ledger(row, entry)
+        if result is not None:
+            return result
+
+        await self._pace()
+        if self.stop_reason is not None:
+            return self._not_attempted(row)
+
+        await self._ledger_call(
+            functools.partial(
+                self.ledger.mark_sending,
+                identity,
+                source_file=self.source_file,
+                row_number=row.number,
+                run_id=self.run_id,
+            )
+        )
+        self._in_flight_rows[identity] = row.number
+        task = asyncio.create_task(self._send(row, row.data, identity))
+        self._in_flight.add(task)
+        return None
+
+    async def _result_from_ledger(
+        self, row: CoercedRow, entry: LedgerEntry | None
+    ) -> RowResult | None:
+        """Return the result the ledger dictates, or None when the row is to be sent."""
+        if entry is None or entry.state in (LedgerState.FAILED, LedgerState.NOT_CREATED):
+            return None
+
+        if entry.state is LedgerState.CREATED:
+            return RowResult(row.number, Status.SKIPPED, _skipped_message(entry), entry.case_id)
+
+        if self.resend_unknown:
+            logger.info("resending row %s (ledger entry %s was %s)", row.number,
+                        entry.entry_id, entry.state)
+            return None
+
+        if entry.state is LedgerState.SENDING:
+            interrupted = _("The run {run_id} ended while sending this row.", run_id=entry.run_id)
+            await self._ledger_call(self.ledger.mark_interrupted, entry.identity, interrupted)
+            entry = await self._ledger_call(self.ledger.lookup, entry.identity) or entry
+
+        return RowResult(row.number, Status.UNKNOWN, _unknown_guidance(entry))
+
+    async def _send(
+        self, row: CoercedRow, data: Mapping[str, PayloadValue], identity: RowIdentity
+    ) -> RowResult:
+        try:
+            return await self._send_and_record(row, data, identity)
+        finally:
+            # Only after the outcome is committed: until then the ledger says `sending`.
+            self._in_flight_rows.pop(identity, None)
+
+    async def _send_and_record(
+        self, row: CoercedRow, data: Mapping[str, PayloadValue], identity: RowIdentity
+    ) -> RowResult:
+        try:
+            outcome = await self.client.start_process(self.template, data)
+        except AuthError as error:
+            return await self._stop_on_auth(row, identity, error)
+        except DeliveryError as error:
+            outcome = DeliveryOutcome(Status.UNKNOWN, error.message)
+        except Exception:
+            # A bug, not a network fault; the request may have been sent, so it is a doubt.
+            logger.exception("sending row %s failed unexpectedly", row.number)
+            outcome = DeliveryOutcome(
+                Status.UNKNOWN, _("Internal error while sending; see the log for details.")
+            )
+
+        await self._ledger_call(self.ledger.mark_outcome, identity, outcome)
+        self._count_connection_failure(outcome)
+
+        if outcome.status is Status.UNKNOWN:
+            entry = await self._ledger_call(self.ledger.lookup, identity)
+            message = outcome.message if entry is None else _unknown_guidance(entry)
+            return RowResult(row.number, Status.UNKNOWN, message)
+        return RowResult(row.number, outcome.status, outcome.message, outcome.case_id)
+
+    async def _stop_on_auth(
+        self, row: CoercedRow, identity: RowIdentity, error: AuthError
+    ) -> RowResult:
+        # TAS stores nothing on 401/403, so the row is `failed` and a rerun sends it again.
+        await self._ledger_call(
+            functools.partial(
+                self.ledger.mark_failed, identity, error.message, http_status=error.status_code
+            )
+        )
+        if self.stop_reason is None:
+            logger.warning("TAS answered %s; stopping the run", error.status_code)
+            self.stop_reason = _(
+                "TAS rejected the token (HTTP {status}): it is missing, expired or lacks the "
+                "rights for template {template}. Rows not yet sent are 'not attempted'; a "
+                "rerun with a valid token resumes where this run stopped.",
+                status=error.status_code,
+                template=self.template,
+            )
+            self._not_attempted_message = _(
+                "Not sent: TAS rejected the token, so the run stopped. A rerun sends this row."
+            )
+        return self._not_attempted(row)
+
+    def _count_connection_failure(self, outcome: DeliveryOutcome) -> None:
+        if outcome.reached_server:
+            self._connection_failures = 0
+            return
+
+        self._connection_failures += 1
+        if self._connection_failures < self.max_connection_failures or self.stop_reason:
+            return
+
+        logger.warning(
+            "%d consecutive requests did not reach %s; stopping the run",
+            self._connection_failures,
+            self.base_url,
+        )
+        self.stop_reason = _(
+            "Stopped after {count} requests in a row could not reach TAS at {url}: the "
+            "server seems to be down. Rows not yet sent are 'not attempted'; rerun when "
+            "the server is back.",
+            count=self._connection_failures,
+            url=self.base_url,
+        )
+        self._not_attempted_message = _(
+            "Not sent: TAS could not be reached, so the run stopped. A rerun sends this row."
+        )
+
+    def _not_attempted(self, row: CoercedRow) -> RowResult:
+        return RowResult(row.number, Status.NOT_ATTEMPTED, self._not_attempted_message)
+
+    async def _pace(self) -> None:
+        """Wait until the next request may start under ``rate`` (no bursts)."""
+        if self.rate is None:
+            return
+        now = time.monotonic()
+        send_at = max(now, self._next_send_at)
+        self._next_send_at = send_at + 1.0 / self.rate
+        if send_at > now:
+            await asyncio.sleep(send_at - now)
+
+    def _collect_finished(self) -> list[RowResult]:
+        finished = [task for task in self._in_flight if task.done()]
+        self._in_flight.difference_update(finished)
+        return [task.result() for task in finished]
+
+    async def _wait_for_any(self) -> list[RowResult]:
+        await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+        return self._collect_finished()
+
+    async def _ledger_call(self, function: Callable[..., _T], *args: object) -> _T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, function, *args)
+
+
+def _local_time(iso_time: str | None) -> str:
+    if iso_time is None:
+        return "?"
+    return datetime.fromisoformat(iso_time).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _skipped_message(entry: LedgerEntry) -> str:
+    date = _local_time(entry.created_at or entry.updated_at)
+    if entry.case_id is None:
+        return _("created on {date}; TAS returned no case id", date=date)
+    return _("created on {date} as case {case_id}", date=date, case_id=entry.case_id)
+
+
+def _unknown_guidance(entry: LedgerEntry) -> str:
+    return _(
+        "Outcome unknown since {date} ({reason}). Check in TAS whether the case exists, "
+        "then run 'tas-import ledger settle {entry_id}' or rerun with --resend-unknown.",
+        date=_local_time(entry.updated_at),
+        reason=entry.message.rstrip(".") or _("no answer from TAS"),
+        entry_id=entry.entry_id,
+    )

@@ -1,0 +1,481 @@
+"""The ledger: a SQLite file that remembers what every run sent to TAS.
+
+TAS has no business key and no case lookup, so the import keeps its own memory. A row
+is identified by ``(base URL, template, row key)``. Before its POST the row is committed
+as ``sending``; after it, as ``created``, ``failed`` or ``unknown``. A crash between the
+two leaves ``sending``, which the next run treats as a doubt, never as "not sent".
+
+Every write is one committed transaction before the call returns, so a process killed at
+any moment leaves a consistent file. The database runs in WAL mode with
+``synchronous=FULL``, so a committed write also survives a power loss.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from tas_import.errors import UsageError
+from tas_import.i18n import _
+from tas_import.rows import Status
+
+if TYPE_CHECKING:
+    from tas_import.client import DeliveryOutcome
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    id            INTEGER PRIMARY KEY,
+    base_url      TEXT    NOT NULL,
+    template      INTEGER NOT NULL,
+    row_key       TEXT    NOT NULL,
+    state         TEXT    NOT NULL,
+    case_id       TEXT,
+    message       TEXT    NOT NULL DEFAULT '',
+    http_status   INTEGER,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    sends         INTEGER NOT NULL DEFAULT 0,
+    source_file   TEXT    NOT NULL,
+    row_number    INTEGER NOT NULL,
+    run_id        TEXT    NOT NULL,
+    first_sent_at TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    created_at    TEXT,
+    UNIQUE (base_url, template, row_key)
+);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state);
+CREATE INDEX IF NOT EXISTS deliveries_source_file ON deliveries (source_file);
+"""
+
+_COLUMNS = (
+    "id, base_url, template, row_key, state, case_id, message, http_status, attempts, "
+    "sends, source_file, row_number, run_id, first_sent_at, updated_at, created_at"
+)
+
+
+class LedgerState(str, enum.Enum):
+    """What the ledger knows about one row; the value is stored in the file."""
+
+    SENDING = "sending"
+    CREATED = "created"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    NOT_CREATED = "not created"  # settled by the operator after looking in TAS
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_OUTCOME_STATES = {
+    Status.CREATED: LedgerState.CREATED,
+    Status.FAILED: LedgerState.FAILED,
+    Status.UNKNOWN: LedgerState.UNKNOWN,
+}
+
+# States an operator may settle: the doubts, and an earlier settlement being corrected.
+SETTLEABLE_STATES = (LedgerState.UNKNOWN, LedgerState.SENDING, LedgerState.NOT_CREATED)
+
+
+def normalise_base_url(url: str) -> str:
+    """Return ``url`` without spaces and trailing slashes, an HTTP scheme and host lowercased.
+
+    ``https://TAS.example.cz/`` and ``https://tas.example.cz`` are the same server, so
+    they must give the same row identity. Other schemes (the sandbox's ``sandbox:PATH``)
+    only lose trailing slashes.
+    """
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment)
+    )
+
+
+@dataclass(frozen=True)
+class RowIdentity:
+    """The ledger key of a row: the TAS server, the template and the row key."""
+
+    base_url: str
+    template: int
+    row_key: str
+
+    @classmethod
+    def of(cls, base_url: str, template: int, row_key: str) -> RowIdentity:
+        return cls(normalise_base_url(base_url), template, row_key)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One row of the ledger; times are ISO 8601 strings in UTC."""
+
+    entry_id: int
+    identity: RowIdentity
+    state: LedgerState
+    case_id: str | None
+    message: str
+    http_status: int | None
+    attempts: int
+    sends: int
+    source_file: str
+    row_number: int
+    run_id: str
+    first_sent_at: str
+    updated_at: str
+    created_at: str | None
+
+
+def default_ledger_path() -> Path:
+    """Return ``$XDG_STATE_HOME/tas-import/ledger.sqlite``, or the same under ``~/.local/state``."""
+    state_home = os.environ.get("XDG_STATE_HOME", "").strip()
+    base = Path(state_home) if state_home else Path.home() / ".local" / "state"
+    return base / "tas-import" / "ledger.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Ledger:
+    """The SQLite ledger of one state file.
+
+    Safe to call from several threads. Writes go through one connection and reads
+    through another, so a read sees only committed writes (never those of a
+    :meth:`batch` still in progress). Use :meth:`open` to get one, and close it (or use
+    it as a context manager).
+    """
+
+    def __init__(
+        self, writer: sqlite3.Connection, reader: sqlite3.Connection, path: Path
+    ) -> None:
+        self._writer = writer
+        self._write_lock = threading.RLock()
+        # A second connection for reads: in WAL mode it never waits for the writer's
+        # commit (and fsync), so lookups stay fast while another thread writes.
+        self._reader = reader
+        self._read_lock = threading.Lock()
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Ledger:
+        """Open the ledger at ``path``, creating the file and its folder when ``create``.
+
+        Raises :class:`UsageError` when the file is missing (and not ``create``), cannot be
+        created, is not a ledger, or was written by a newer tas-import.
+        """
+        if not create and not path.is_file():
+            raise UsageError(
+                _("No ledger found at {path}.", path=path),
+                hint=_("Pass the ledger file of your runs with --state PATH."),
+            )
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = _connect(path)
+            _prepare(writer, path)
+            reader = _connect(path)
+        except (OSError, sqlite3.Error) as error:
+            raise UsageError(
+                _("Cannot open the ledger {path}: {error}", path=path, error=error),
+                hint=_("Choose a writable ledger file with --state PATH."),
+            ) from error
+
+        logger.debug("opened ledger %s", path)
+        return cls(writer, reader, path)
+
+    def close(self) -> None:
+        with self._write_lock, self._read_lock:
+            self._writer.close()
+            self._reader.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit every write made in the block in one transaction (one fsync).
+
+        Writes from other threads wait until the block ends. On an exception nothing of
+        the block is committed.
+        """
+        with self._write_lock:
+            self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._writer.execute("ROLLBACK")
+                raise
+            self._writer.execute("COMMIT")
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def lookup(self, identity: RowIdentity) -> LedgerEntry | None:
+        """Return what the ledger stores for ``identity``, or None for a row never sent."""
+        with self._read_lock:
+            row = self._reader.execute(
+                f"SELECT {_COLUMNS} FROM deliveries "
+                "WHERE base_url = ? AND template = ? AND row_key = ?",
+                (identity.base_url, identity.template, identity.row_key),
+            ).fetchone()
+        return None if row is None else _entry(row)
+
+    def get(self, entry_id: int) -> LedgerEntry | None:
+        """Return the entry with the id shown by ``tas-import ledger list``."""
+        with self._read_lock:
+            row = self._reader.execute(
+                f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (entry_id,)
+            ).fetchone()
+        return None if row is None else _entry(row)
+
+    def mark_sending(
+        self, identity: RowIdentity, *, source_file: str, row_number: int, run_id: str
+    ) -> None:
+        """Commit the row as ``sending``; call it before the POST, never after."""
+        now = _now()
+        with self._write_lock:
+            self._writer.execute(
+                "INSERT INTO deliveries (base_url, template, row_key, state, source_file, "
+                "row_number, run_id, sends, first_sent_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
+                "ON CONFLICT (base_url, template, row_key) DO UPDATE SET "
+                "state = excluded.state, source_file = excluded.source_file, "
+                "row_number = excluded.row_number, run_id = excluded.run_id, "
+                "sends = sends + 1, case_id = NULL, message = '', http_status = NULL, "
+                "attempts = 0, created_at = NULL, updated_at = excluded.updated_at",
+                (
+                    identity.base_url,
+                    identity.template,
+                    identity.row_key,
+                    LedgerState.SENDING.value,
+                    source_file,
+                    row_number,
+                    run_id,
+                    now,
+                    now,
+                ),
+            )
+
+    def mark_outcome(self, identity: RowIdentity, outcome: DeliveryOutcome) -> None:
+        """Commit the client's outcome of the POST for a row marked ``sending``."""
+        state = _OUTCOME_STATES.get(outcome.status)
+        if state is None:
+            raise ValueError(f"a delivery outcome cannot be {outcome.status!r}")
+
+        now = _now()
+        created_at = now if state is LedgerState.CREATED else None
+        self._update(
+            identity,
+            state=state,
+            case_id=outcome.case_id,
+            message=outcome.message,
+            http_status=outcome.http_status,
+            attempts=outcome.attempts,
+            created_at=created_at,
+        )
+
+    def mark_failed(
+        self, identity: RowIdentity, message: str, *, http_status: int | None = None
+    ) -> None:
+        """Commit the row as ``failed``: TAS stored nothing, so the next run sends it again."""
+        self._update(
+            identity,
+            state=LedgerState.FAILED,
+            case_id=None,
+            message=message,
+            http_status=http_status,
+            attempts=1,
+            created_at=None,
+        )
+
+    def mark_interrupted(self, identity: RowIdentity, message: str) -> None:
+        """Turn a ``sending`` entry left by a crashed run into ``unknown``."""
+        with self._write_lock:
+            self._writer.execute(
+                "UPDATE deliveries SET state = ?, message = ?, updated_at = ? "
+                "WHERE base_url = ? AND template = ? AND row_key = ? AND state = ?",
+                (
+                    LedgerState.UNKNOWN.value,
+                    message,
+                    _now(),
+                    identity.base_url,
+                    identity.template,
+                    identity.row_key,
+                    LedgerState.SENDING.value,
+                ),
+            )
+
+    def entries(
+        self, *, state: LedgerState | None = None, source_file: str | None = None
+    ) -> Iterator[LedgerEntry]:
+        """Yield the entries in id order, optionally only one state or one source file."""
+        conditions: list[str] = []
+        params: list[object] = []
+        if state is not None:
+            conditions.append("state = ?")
+            params.append(state.value)
+        if source_file is not None:
+            conditions.append("source_file = ?")
+            params.append(source_file)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+
+        # Fetch in pages so that a ledger of a million rows never sits in memory at once,
+        # and the lock is free between pages for a delivery running in another thread.
+        last_id = 0
+        while True:
+            page_where = f"{where} AND id > ?" if where else "WHERE id > ?"
+            with self._read_lock:
+                rows = self._reader.execute(
+                    f"SELECT {_COLUMNS} FROM deliveries {page_where} ORDER BY id LIMIT 1000",
+                    (*params, last_id),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _entry(row)
+            last_id = rows[-1]["id"]
+
+    def settle(self, entry_id: int, *, created: bool, case_id: str | None) -> LedgerEntry:
+        """Record what the operator found in TAS for a doubtful row and return the new entry.
+
+        ``created`` with its ``case_id``: the next run skips the row. Not ``created``: the
+        next run sends it again. Raises :class:`UsageError` for an unknown id, for a row
+        whose outcome is not in doubt, or for ``created`` without a case id.
+        """
+        entry = self.get(entry_id)
+        if entry is None:
+            raise UsageError(
+                _("The ledger has no entry {entry_id}.", entry_id=entry_id),
+                hint=_("List the entries with: tas-import ledger list"),
+            )
+        if entry.state not in SETTLEABLE_STATES:
+            raise UsageError(
+                _(
+                    "Ledger entry {entry_id} is '{state}', so its outcome is not in doubt.",
+                    entry_id=entry_id,
+                    state=entry.state,
+                ),
+                hint=_(
+                    "Only entries in state 'unknown', 'sending' or 'not created' can be settled."
+                ),
+            )
+        if created and not case_id:
+            raise UsageError(
+                _("Settling entry {entry_id} as created needs its case id.", entry_id=entry_id),
+                hint=_("Pass the id of the case you found in TAS with --case-id."),
+            )
+
+        now = _now()
+        state = LedgerState.CREATED if created else LedgerState.NOT_CREATED
+        message = (
+            _("settled by the operator as created")
+            if created
+            else _("settled by the operator as not created")
+        )
+        self._update(
+            entry.identity,
+            state=state,
+            case_id=case_id if created else None,
+            message=message,
+            http_status=None,
+            attempts=entry.attempts,
+            created_at=now if created else None,
+        )
+        logger.info("settled ledger entry %s as %s (case %s)", entry_id, state, case_id)
+
+        settled = self.get(entry_id)
+        assert settled is not None
+        return settled
+
+    def _update(
+        self,
+        identity: RowIdentity,
+        *,
+        state: LedgerState,
+        case_id: str | None,
+        message: str,
+        http_status: int | None,
+        attempts: int,
+        created_at: str | None,
+    ) -> None:
+        with self._write_lock:
+            cursor = self._writer.execute(
+                "UPDATE deliveries SET state = ?, case_id = ?, message = ?, http_status = ?, "
+                "attempts = ?, created_at = ?, updated_at = ? "
+                "WHERE base_url = ? AND template = ? AND row_key = ?",
+                (
+                    state.value,
+                    case_id,
+                    message,
+                    http_status,
+                    attempts,
+                    created_at,
+                    _now(),
+                    identity.base_url,
+                    identity.template,
+                    identity.row_key,
+                ),
+            )
+        if cursor.rowcount != 1:
+            raise KeyError(f"the ledger has no entry for {identity}")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: every statement commits on its own unless batch() began a
+    # transaction. check_same_thread=False: the locks above serialise each connection.
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def _prepare(connection: sqlite3.Connection, path: Path) -> None:
+    """Switch on WAL and full fsync, create the schema, and reject a newer schema."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
+
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"{path} has ledger schema {version}, this tas-import reads up to {SCHEMA_VERSION}"
+        )
+
+    connection.executescript(_SCHEMA)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _entry(row: Any) -> LedgerEntry:
+    return LedgerEntry(
+        entry_id=row["id"],
+        identity=RowIdentity(row["base_url"], row["template"], row["row_key"]),
+        state=LedgerState(row["state"]),
+        case_id=row["case_id"],
+        message=row["message"],
+        http_status=row["http_status"],
+        attempts=row["attempts"],
+        sends=row["sends"],
+        source_file=row["source_file"],
+        row_number=row["row_number"],
+        run_id=row["run_id"],
+        first_sent_at=row["first_sent_at"],
+        updated_at=row["updated_at"],
+        created_at=row["created_at"],
+    )

@@ -1,0 +1,172 @@
+"""Choose the text encoding of a CSV file and check that the whole file decodes."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from tas_import.errors import InputFileError
+from tas_import.i18n import _
+
+logger = logging.getLogger(__name__)
+
+# Legacy encodings a Czech or western European Excel may save CSV in, most likely first.
+CANDIDATE_ENCODINGS = ("cp1250", "iso8859_2", "cp1252")
+
+_CHUNK_SIZE = 1 << 20
+_SAMPLE_SIZE = 1 << 16
+
+
+def choose_encoding(path: Path, requested: str | None) -> str:
+    """Return the codec name to read ``path`` with.
+
+    A BOM decides (UTF-8, UTF-16 LE or BE). Otherwise a requested encoding is used,
+    then strict UTF-8 when the whole file decodes as UTF-8, then the most plausible of
+    :data:`CANDIDATE_ENCODINGS`. The returned name keeps a UTF-8 BOM ("utf-8-sig") so
+    that a results CSV written with it matches the input.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(4)
+    bom_encoding = _bom_encoding(head)
+
+    if requested:
+        return _requested_encoding(requested, bom_encoding)
+    if bom_encoding:
+        return bom_encoding
+
+    bad_offset = _first_invalid_utf8(path)
+    if bad_offset is None:
+        return "utf-8"
+    return _guess_legacy_encoding(path, bad_offset)
+
+
+def check_decodes(path: Path, encoding: str) -> None:
+    """Decode the whole file once, so that a bad byte or a NUL is reported before any row.
+
+    Raises :class:`InputFileError` naming the line, the byte offset and the byte value.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    offset = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK_SIZE):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                before = chunk[: max(error.start, 0)].decode(encoding, errors="replace")
+                raise _decode_error(path, encoding, line + _count_lines(before),
+                                    offset + error.start, chunk[error.start]) from None
+
+            if "\x00" in text:
+                before = text[: text.index("\x00")]
+                raise _nul_error(path, line + _count_lines(before))
+            line += _count_lines(text)
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _truncated_error(path, encoding, line) from None
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # the codec reads the BOM and picks the byte order
+    return None
+
+
+def _requested_encoding(requested: str, bom_encoding: str | None) -> str:
+    try:
+        name = codecs.lookup(requested).name
+    except LookupError:
+        raise InputFileError(
+            _("unknown encoding '{encoding}'", encoding=requested),
+            hint=_("Use a Python codec name such as utf-8, cp1250 or iso-8859-2."),
+        ) from None
+
+    # A UTF-8 BOM is not data: reading it with plain utf-8 would glue it to the first header.
+    if name == "utf-8" and bom_encoding == "utf-8-sig":
+        return "utf-8-sig"
+    return name
+
+
+def _first_invalid_utf8(path: Path) -> int | None:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    offset = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK_SIZE):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return offset + max(error.start, 0)
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return offset
+    return None
+
+
+def _guess_legacy_encoding(path: Path, bad_offset: int) -> str:
+    # The sample is the start of the file plus the bytes around the first non-UTF-8
+    # byte, so that the guess sees the accented letters even in a long file.
+    with path.open("rb") as stream:
+        sample = stream.read(_SAMPLE_SIZE)
+        if bad_offset >= _SAMPLE_SIZE:
+            stream.seek(max(bad_offset - 1024, 0))
+            sample += b"\n" + stream.read(_SAMPLE_SIZE)
+
+    decodable = [name for name in CANDIDATE_ENCODINGS if _decodes(sample, name)]
+    best = from_bytes(sample, cp_isolation=decodable).best() if decodable else None
+    chosen = best.encoding if best is not None else (decodable or ["cp1250"])[0]
+    logger.info("%s is not UTF-8; detected %s among %s", path, chosen, decodable)
+    return chosen
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    try:
+        sample.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _count_lines(text: str) -> int:
+    # CR-only (old Mac) files have no "\n"; a CRLF pair counts once.
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _decode_error(path: Path, encoding: str, line: int, offset: int, byte: int) -> InputFileError:
+    return InputFileError(
+        _("{file}, line {line}: byte {byte} at offset {offset} is not valid {encoding}",
+          file=path.name, line=line, byte=f"0x{byte:02X}", offset=offset, encoding=encoding),
+        path=path,
+        row=line,
+        hint=_("Choose the file's encoding, for example --encoding cp1250 for a CSV saved "
+               "by Czech Excel."),
+    )
+
+
+def _truncated_error(path: Path, encoding: str, line: int) -> InputFileError:
+    return InputFileError(
+        _("{file}, line {line}: the file ends in the middle of a {encoding} character",
+          file=path.name, line=line, encoding=encoding),
+        path=path,
+        row=line,
+        hint=_("The file is cut off or has another encoding; try --encoding cp1250."),
+    )
+
+
+def _nul_error(path: Path, line: int) -> InputFileError:
+    return InputFileError(
+        _("{file}, line {line}: the file contains a NUL byte, so it is not a text file",
+          file=path.name, line=line),
+        path=path,
+        row=line,
+        hint=_("Export the data again as CSV; if the file is UTF-16 without a BOM, "
+               "choose --encoding utf-16-le."),
+    )

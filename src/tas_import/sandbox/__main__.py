@@ -1,0 +1,3 @@
+from tas_import.sandbox.cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""The mapping scaffold printed by ``tas-import init``.
+
+One variable per column, with the header as ``column`` and ``type: text``, the type that
+sends the cell as it is. What the sample values look like is written as a comment beside
+it, so the administrator decides every type; the scaffold never declares a guessed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any, Protocol
+
+from tas_import.coercion import format_value
+from tas_import.i18n import _
+from tas_import.rows import SourceRow
+from tas_import.templates import Template
+
+MAX_SAMPLE_LENGTH = 30
+
+
+def _looks_like_rules() -> list[tuple[re.Pattern[str], str]]:
+    """Return (pattern every sample must match, what the column then looks like)."""
+    return [
+        (re.compile(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{4}"),
+         _("date (dd.mm.yyyy): type: date, formats: ['%d.%m.%Y']")),
+        (re.compile(r"\d{4}-\d{2}-\d{2}"), _("date (yyyy-mm-dd): type: date")),
+        (re.compile(r"\d{1,2}/\d{1,2}/\d{4}"),
+         _("date (dd/mm/yyyy or mm/dd/yyyy, check which one)")),
+        (re.compile(r"0\d+"), _("text with leading zeros: keep type: text, or use pad")),
+        (re.compile(r"-?\d+"), _("integer")),
+        (re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+|-?\d+,\d+"),
+         _("number with a decimal comma: type: number, decimal: ','")),
+        (re.compile(r"-?\d+\.\d+"), _("number with a decimal point: type: number")),
+        (re.compile(r"(?i)ano|ne|yes|no|true|false"), _("boolean")),
+    ]
+
+
+class ScaffoldSource(Protocol):
+    """What the scaffold needs of a RowSource: its columns and its rows."""
+
+    @property
+    def columns(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[SourceRow]: ...
+
+
+def render_scaffold(
+    source: ScaffoldSource, *, sample_rows: int = 5, template: Template | None = None
+) -> str:
+    """Return the YAML text of a mapping with one text variable per column of ``source``."""
+    rows = list(islice(iter(source), sample_rows))
+    lines = [
+        "# yaml-language-server: $schema=schema.json",
+        "# " + _("Mapping scaffold: every column is mapped as text. Rename each variable to the"),
+        "# " + _("TAS variable name and choose its type; the comments show sample values."),
+        "# " + _("The schema line above expects a copy of mappings/schema.json beside this file."),
+        f"template: {template.id if template is not None else 0}"
+        + ("" if template is not None else "  # " + _("TODO: the TAS template id (processId)")),
+        "defaults:",
+        "  preset: cz  # " + _("decimal comma, space thousands, dd.mm.yyyy, ano/ne"),
+        "variables:",
+    ]
+
+    used_names: set[str] = set()
+    template_names = {_fold(name): name for name in (template.variables if template else {})}
+    for column in source.columns:
+        values = [row.cells.get(column.key) for row in rows]
+        name = template_names.get(_fold(column.header)) or _variable_name(column.header)
+        name = _unique(name, used_names)
+        lines.extend(_variable_lines(name, column.header, values, template))
+
+    if template is not None:
+        unmapped = sorted(set(template.variables) - used_names)
+        if unmapped:
+            lines.append("# " + _("Template variables without a column: {names}",
+                                  names=", ".join(unmapped)))
+    return "\n".join(lines) + "\n"
+
+
+def _variable_lines(
+    name: str, header: str, values: list[Any], template: Template | None
+) -> list[str]:
+    samples = [value for value in values if value is not None and value != ""]
+    shown = ", ".join(_quote_sample(value) for value in samples) or _("(all empty)")
+    lines = [
+        f"  {json.dumps(name, ensure_ascii=False)}:",
+        "    # " + _("samples: {samples}", samples=shown),
+        "    # " + _("looks like: {kind}", kind=describe_samples(samples)),
+    ]
+    target = template.variables.get(name) if template is not None else None
+    if target is not None:
+        described: str = target.type
+        if target.values:
+            described += " [" + ", ".join(target.values) + "]"
+        lines.append("    # " + _("template variable type: {type}", type=described))
+    lines.append(f"    column: {json.dumps(header, ensure_ascii=False)}")
+    lines.append("    type: text")
+    return lines
+
+
+def describe_samples(samples: Iterable[Any]) -> str:
+    """Name the type the sample values look like, for a comment; never a declaration."""
+    values = list(samples)
+    if not values:
+        return _("nothing (no sample values)")
+    if all(isinstance(value, (dt.date, dt.datetime)) for value in values):
+        return _("date (Excel date cells)")
+    if all(isinstance(value, bool) for value in values):
+        return _("boolean (Excel TRUE/FALSE cells)")
+    if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
+        whole = all(float(value).is_integer() for value in values)
+        return _("integer (Excel number cells)") if whole else _("number (Excel number cells)")
+    if not all(isinstance(value, str) for value in values):
+        return _("text (mixed kinds of cells)")
+
+    texts = [value.strip() for value in values]
+    for pattern, kind in _looks_like_rules():
+        if all(pattern.fullmatch(text) for text in texts):
+            return kind
+    return _("text")
+
+
+def _quote_sample(value: Any) -> str:
+    text = format_value(value).replace("\n", " ").replace("\r", " ")
+    if len(text) > MAX_SAMPLE_LENGTH:
+        text = text[:MAX_SAMPLE_LENGTH] + "…"
+    return f"'{text}'"
+
+
+def _fold(text: str) -> str:
+    """Lowercase ASCII letters and digits only: "Datum nástupu" -> "datumnastupu"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+
+
+def _variable_name(header: str) -> str:
+    """Derive a camelCase name from a header: "Datum nástupu" -> "datumNastupu"."""
+    ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[A-Za-z0-9]+", ascii_text)
+    if not words:
+        return "column"
+    name = words[0].lower() + "".join(word[:1].upper() + word[1:].lower() for word in words[1:])
+    return name if name[0].isalpha() else f"column{name}"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate = name
+    number = 2
+    while candidate in used:
+        candidate = f"{name}{number}"
+        number += 1
+    used.add(candidate)
+    return candidate

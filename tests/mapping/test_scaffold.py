@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tas_import.mapping import load_mapping
+from tas_import.reading import Column
+from tas_import.rows import SourceRow
+from tas_import.scaffold import render_scaffold
+from tas_import.templates import Template, TemplateVariable
+
+
+@dataclass
+class FakeSource:
+    columns: list[Column]
+    rows: list[SourceRow] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        return iter(self.rows)
+
+
+SOURCE = FakeSource(
+    [Column("Osobní číslo", "Osobní číslo", "A", 0), Column("Datum nástupu", "Datum nástupu",
+                                                              "B", 1),
+     Column("Mzda", "Mzda", "C", 2), Column("Nástup", "Nástup", "D", 3)],
+    [SourceRow(2, {"Osobní číslo": "00601", "Datum nástupu": "31.12.2026", "Mzda": "1 234,50",
+                   "Nástup": dt.date(2026, 1, 1)})],
+)
+
+
+def test_scaffold_loads_as_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(render_scaffold(SOURCE), encoding="utf-8")
+    mapping = load_mapping(path)
+    assert mapping.columns() == ["Osobní číslo", "Datum nástupu", "Mzda", "Nástup"]
+    assert {variable.type for variable in mapping.variables.values()} == {"text"}
+
+
+def test_scaffold_comments_types() -> None:
+    text = render_scaffold(SOURCE)
+    assert "date (dd.mm.yyyy)" in text
+    assert "leading zeros" in text
+    assert "decimal comma" in text
+    assert "Excel date cells" in text
+    assert "'31.12.2026'" in text
+
+
+def test_scaffold_uses_template_names() -> None:
+    template = Template(27, "T", {"datumNastupu": TemplateVariable("date"),
+                                  "other": TemplateVariable("text")})
+    text = render_scaffold(SOURCE, template=template)
+    assert "template: 27" in text
+    assert '"datumNastupu":' in text
+    assert "without a column: other" in text
