@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from tas_import.client import DeliveryOutcome
 from tas_import.errors import AuthError, DeliveryError
@@ -33,8 +33,6 @@ __all__ = ["Delivery", "DuplicateKeys", "StartProcessClient"]
 
 logger = logging.getLogger(__name__)
 
-_T = TypeVar("_T")
-
 
 class StartProcessClient(Protocol):
     """What the loop needs from :class:`tas_import.client.TasClient`."""
@@ -42,6 +40,50 @@ class StartProcessClient(Protocol):
     async def start_process(
         self, process_id: int, data: Mapping[str, PayloadValue]
     ) -> DeliveryOutcome: ...
+
+
+class _GroupCommit:
+    """Commits ledger writes from many tasks in a worker thread, several per transaction.
+
+    A burst of requests finishing together would otherwise wait for one fsync each, one
+    after the other. Each ``write`` returns once its change is committed.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
+        self._pending: list[tuple[Callable[[], object], asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def write(self, change: Callable[[], object]) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((change, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        await future
+
+    async def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await loop.run_in_executor(self._executor, self._commit, batch)
+            except Exception as error:  # a full disk, a broken file: every writer learns it
+                for _change, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for _change, future in batch:
+                if not future.done():
+                    future.set_result(None)
+
+    def _commit(self, batch: list[tuple[Callable[[], object], asyncio.Future[None]]]) -> None:
+        with self._ledger.batch():
+            for change, _future in batch:
+                change()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
 
 
 class Delivery:
@@ -87,24 +129,21 @@ class Delivery:
         self._next_send_at = 0.0
         self._in_flight: set[asyncio.Task[RowResult]] = set()
         self._in_flight_rows: dict[RowIdentity, int] = {}
-        self._executor: ThreadPoolExecutor | None = None
+        self._writes: _GroupCommit | None = None
+        self._slots: asyncio.Semaphore | None = None
 
     async def run(self, rows: Iterable[CoercedRow]) -> AsyncIterator[RowResult]:
         """Yield exactly one RowResult per given (valid) row, in completion order."""
-        # Ledger writes fsync; one worker thread keeps them off the event loop and in order.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
+        self._writes = _GroupCommit(self.ledger)
+        self._slots = asyncio.Semaphore(self.concurrency)
         try:
             for row in rows:
-                for finished in self._collect_finished():
-                    yield finished
-
                 result = await self._start(row)
                 if result is not None:
                     yield result
 
-                while len(self._in_flight) >= self.concurrency:
-                    for finished in await self._wait_for_any():
-                        yield finished
+                for finished in self._collect_finished():
+                    yield finished
 
             while self._in_flight:
                 for finished in await self._wait_for_any():
@@ -114,7 +153,7 @@ class Delivery:
             # rows stay `sending` in the ledger, so the next run reports them as unknown.
             for task in self._in_flight:
                 task.cancel()
-            self._executor.shutdown(wait=True)
+            self._writes.close()
 
     async def _start(self, row: CoercedRow) -> RowResult | None:
         """Send the row in a new task and return None, or return its result at once."""
@@ -130,24 +169,19 @@ class Delivery:
         if first_row is not None:
             return RowResult(row.number, Status.INVALID, _("same key as row {row}", row=first_row))
 
-        entry = await self._ledger_call(self.ledger.lookup, identity)
-        result = await self._result_from_ledger(row, entry)
+        result = await self._result_from_ledger(row, self.ledger.lookup(identity))
         if result is not None:
             return result
 
+        # A slot is one request in flight: it is taken here and given back as soon as the
+        # response (or error) arrives, so that committing the outcome does not hold it.
+        assert self._slots is not None
+        await self._slots.acquire()
         await self._pace()
         if self.stop_reason is not None:
+            self._slots.release()
             return self._not_attempted(row)
 
-        await self._ledger_call(
-            functools.partial(
-                self.ledger.mark_sending,
-                identity,
-                source_file=self.source_file,
-                row_number=row.number,
-                run_id=self.run_id,
-            )
-        )
         self._in_flight_rows[identity] = row.number
         task = asyncio.create_task(self._send(row, row.data, identity))
         self._in_flight.add(task)
@@ -170,8 +204,10 @@ class Delivery:
 
         if entry.state is LedgerState.SENDING:
             interrupted = _("The run {run_id} ended while sending this row.", run_id=entry.run_id)
-            await self._ledger_call(self.ledger.mark_interrupted, entry.identity, interrupted)
-            entry = await self._ledger_call(self.ledger.lookup, entry.identity) or entry
+            await self._write(
+                functools.partial(self.ledger.mark_interrupted, entry.identity, interrupted)
+            )
+            entry = self.ledger.lookup(entry.identity) or entry
 
         return RowResult(row.number, Status.UNKNOWN, _unknown_guidance(entry))
 
@@ -187,33 +223,55 @@ class Delivery:
     async def _send_and_record(
         self, row: CoercedRow, data: Mapping[str, PayloadValue], identity: RowIdentity
     ) -> RowResult:
+        assert self._slots is not None
         try:
-            outcome = await self.client.start_process(self.template, data)
-        except AuthError as error:
-            return await self._stop_on_auth(row, identity, error)
-        except DeliveryError as error:
-            outcome = DeliveryOutcome(Status.UNKNOWN, error.message)
-        except Exception:
-            # A bug, not a network fault; the request may have been sent, so it is a doubt.
-            logger.exception("sending row %s failed unexpectedly", row.number)
-            outcome = DeliveryOutcome(
-                Status.UNKNOWN, _("Internal error while sending; see the log for details.")
+            # Write-ahead: the POST starts only once `sending` is committed.
+            await self._write(
+                functools.partial(
+                    self.ledger.mark_sending,
+                    identity,
+                    source_file=self.source_file,
+                    row_number=row.number,
+                    run_id=self.run_id,
+                )
             )
+            outcome = await self._post(row, data)
+        finally:
+            self._slots.release()
 
-        await self._ledger_call(self.ledger.mark_outcome, identity, outcome)
+        if isinstance(outcome, AuthError):
+            return await self._stop_on_auth(row, identity, outcome)
+
+        await self._write(functools.partial(self.ledger.mark_outcome, identity, outcome))
         self._count_connection_failure(outcome)
 
         if outcome.status is Status.UNKNOWN:
-            entry = await self._ledger_call(self.ledger.lookup, identity)
+            entry = self.ledger.lookup(identity)
             message = outcome.message if entry is None else _unknown_guidance(entry)
             return RowResult(row.number, Status.UNKNOWN, message)
         return RowResult(row.number, outcome.status, outcome.message, outcome.case_id)
+
+    async def _post(
+        self, row: CoercedRow, data: Mapping[str, PayloadValue]
+    ) -> DeliveryOutcome | AuthError:
+        try:
+            return await self.client.start_process(self.template, data)
+        except AuthError as error:
+            return error
+        except DeliveryError as error:
+            return DeliveryOutcome(Status.UNKNOWN, error.message)
+        except Exception:
+            # A bug, not a network fault; the request may have been sent, so it is a doubt.
+            logger.exception("sending row %s failed unexpectedly", row.number)
+            return DeliveryOutcome(
+                Status.UNKNOWN, _("Internal error while sending; see the log for details.")
+            )
 
     async def _stop_on_auth(
         self, row: CoercedRow, identity: RowIdentity, error: AuthError
     ) -> RowResult:
         # TAS stores nothing on 401/403, so the row is `failed` and a rerun sends it again.
-        await self._ledger_call(
+        await self._write(
             functools.partial(
                 self.ledger.mark_failed, identity, error.message, http_status=error.status_code
             )
@@ -279,9 +337,9 @@ class Delivery:
         await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
         return self._collect_finished()
 
-    async def _ledger_call(self, function: Callable[..., _T], *args: object) -> _T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, function, *args)
+    async def _write(self, change: Callable[[], object]) -> None:
+        assert self._writes is not None, "ledger writes happen only inside run()"
+        await self._writes.write(change)
 
 
 def _local_time(iso_time: str | None) -> str:

@@ -36,9 +36,11 @@ def load_catalog(language: str) -> dict[str, str]:
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=language)
         for message in catalog:
-            if message.id and isinstance(message.id, str) and isinstance(message.string, str):
-                if message.string and not message.fuzzy:
-                    translations[message.id] = message.string
+            message_id, text = message.id, message.string
+            if not (isinstance(message_id, str) and isinstance(text, str)):
+                continue  # a plural entry: the messages here use no plural forms
+            if message_id and text and not message.fuzzy:
+                translations[message_id] = text
     return translations
 
 

@@ -139,12 +139,14 @@ def _fold(text: str) -> str:
 
 
 def _variable_name(header: str) -> str:
-    """Derive a camelCase name from a header: "Datum nástupu" -> "datumNastupu"."""
+    """Derive a camelCase name: "Datum nástupu" -> "datumNastupu", "EmpID" -> "empID"."""
     ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[A-Za-z0-9]+", ascii_text)
     if not words:
         return "column"
-    name = words[0].lower() + "".join(word[:1].upper() + word[1:].lower() for word in words[1:])
+    name = words[0][:1].lower() + words[0][1:] + "".join(
+        word[:1].upper() + word[1:] for word in words[1:]
+    )
     return name if name[0].isalpha() else f"column{name}"
 
 

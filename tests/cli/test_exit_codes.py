@@ -113,7 +113,8 @@ def test_import_creates_cases_exits_0(
 
     assert result.exit_code == 0, result.output
     cases = CaseStore(db_path).list_cases()
-    assert sorted(case["data"]["employeeNumber"] for case in cases) == ["000101", "000102", "000103"]
+    numbers = sorted(case["data"]["employeeNumber"] for case in cases)
+    assert numbers == ["000101", "000102", "000103"]
     rows = read_results(people_csv.with_name("people.results.csv"))
     assert [row["status"] for row in rows] == ["created"] * 3
     assert all(row["case_id"] for row in rows)

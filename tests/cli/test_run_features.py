@@ -52,7 +52,8 @@ def test_sample_csv_matches_workbook(invoke: Invoke, workdir: Path) -> None:
 
     def sent(db_name: str) -> list[dict[str, object]]:
         cases = CaseStore(workdir / db_name).list_cases()
-        return sorted((case["data"] for case in cases), key=lambda data: str(data["employeeNumber"]))
+        payloads = [case["data"] for case in cases]
+        return sorted(payloads, key=lambda data: str(data["employeeNumber"]))
 
     from_xlsx = sent("from-xlsx.sqlite")
     from_csv = sent("from-csv.sqlite")

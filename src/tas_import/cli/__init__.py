@@ -67,14 +67,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         create_cli().main(args=args, prog_name="tas-import", standalone_mode=True)
     except SystemExit:
         raise
-    except Exception:  # noqa: BLE001 - last resort: report, never leak the token
+    except Exception:  # last resort: report it, but never leak the token
         text = traceback.format_exc()
         for secret in known_secrets(os.environ):
             text = text.replace(secret, "***")
         sys.stderr.write(text)
-        sys.stderr.write(
-            _("Internal error in tas-import {version}. Please report it with the text above.", version=__version__)
-            + "\n"
+        message = _(
+            "Internal error in tas-import {version}. Please report it with the text above.",
+            version=__version__,
         )
+        sys.stderr.write(message + "\n")
         # The run stopped before every row was attempted: the scheduler must look at it.
         sys.exit(ExitCode.INCOMPLETE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,8 +85,6 @@ def known_secrets(environ: Mapping[str, str]) -> list[str]:
     found = [environ.get("TAS_TOKEN", "").strip()]
     token_file = environ.get("TAS_TOKEN_FILE", "").strip()
     if token_file:
-        try:
+        with suppress(OSError):
             found.append(Path(token_file).read_text(encoding="utf-8").strip())
-        except OSError:
-            pass
     return [secret for secret in found if secret]

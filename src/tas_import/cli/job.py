@@ -105,11 +105,10 @@ class RowClassifier:
         """Return the row's result, or None when the row is valid and may be sent."""
         self.seen += 1
         if self.limit is not None and self.seen > self.limit:
-            return RowResult(
-                row.number,
-                Status.NOT_ATTEMPTED,
-                _("Not processed: the run was limited to {limit} rows by --limit.", limit=self.limit),
+            message = _(
+                "Not processed: the run was limited to {limit} rows by --limit.", limit=self.limit
             )
+            return RowResult(row.number, Status.NOT_ATTEMPTED, message)
         if not row.is_valid:
             if self.report is not None:
                 self.report.add(row.number, row.problems)
@@ -171,7 +170,7 @@ class FileImport:
             writer = self._open_writer(source)
             with writer:
                 for batch in batches(source):
-                    for source_row, row in zip(batch, coercer.coerce_batch(batch)):
+                    for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True):
                         result = classifier.classify(row) or RowResult(row.number, Status.VALID)
                         self._write(writer, progress, source, source_row, result)
                 self.outcome.results_path = writer.close(dt.datetime.now().astimezone())
@@ -193,7 +192,7 @@ class FileImport:
 
                 def rows_to_send() -> Iterator[CoercedRow]:
                     for batch in batches(source):
-                        for source_row, row in zip(batch, coercer.coerce_batch(batch)):
+                        for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True):
                             order.add(row.number, self._cells(source, source_row))
                             result = classifier.classify(row)
                             if result is None:

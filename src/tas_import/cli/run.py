@@ -81,10 +81,13 @@ class RunOutcome:
         if self.error is not None:
             return self.error.exit_code
         codes = {outcome.exit_code for outcome in self.files}
-        for code in (ExitCode.LOCKED, ExitCode.INCOMPLETE, ExitCode.INPUT_ERROR, ExitCode.ROWS_FAILED):
-            if code in codes:
-                return code
-        return ExitCode.OK
+        severity = (
+            ExitCode.LOCKED,
+            ExitCode.INCOMPLETE,
+            ExitCode.INPUT_ERROR,
+            ExitCode.ROWS_FAILED,
+        )
+        return next((code for code in severity if code in codes), ExitCode.OK)
 
 
 def new_run_id() -> str:
