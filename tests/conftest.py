@@ -111,13 +111,16 @@ def sandbox_process(tmp_path: Path) -> Iterator[SandboxFactory]:
             str(db_path),
             *(extra_args or []),
         ]
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=sandbox_environment(token),
-        )
+        # stderr goes to a file: a pipe nobody reads would block the server once full.
+        log_path = tmp_path / f"sandbox-process-{index}.log"
+        with log_path.open("w", encoding="utf-8") as log_file:
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                text=True,
+                env=sandbox_environment(token),
+            )
         processes.append(process)
         url = _read_listening_url(process)
         return RunningSandbox(url=url, token=token, db_path=db_path, process=process)
@@ -151,8 +154,8 @@ def _read_listening_url(process: subprocess.Popen[str]) -> str:
     line = process.stdout.readline().strip()
     if not line.startswith("listening on "):
         process.kill()
-        _, errors = process.communicate(timeout=PROCESS_START_TIMEOUT_SECONDS)
-        raise RuntimeError(f"sandbox did not start: {line!r} {errors}")
+        process.wait(timeout=PROCESS_START_TIMEOUT_SECONDS)
+        raise RuntimeError(f"sandbox did not start: {line!r}; see its log beside the database")
     return line.removeprefix("listening on ")
 
 

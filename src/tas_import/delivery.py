@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -78,11 +79,24 @@ class _GroupCommit:
                     future.set_result(None)
 
     def _commit(self, batch: list[tuple[Callable[[], object], asyncio.Future[None]]]) -> None:
-        with self._ledger.batch():
-            for change, _future in batch:
-                change()
+        try:
+            with self._ledger.batch():
+                for change, _future in batch:
+                    change()
+        except sqlite3.Error as error:
+            logger.error("ledger write failed: %s", error)
+            raise DeliveryError(
+                _("Cannot write the ledger {path}: {error}", path=self._ledger.path, error=error),
+                hint=_(
+                    "Free disk space or fix the file's permissions, then rerun; rows whose "
+                    "outcome was not recorded are reported as unknown."
+                ),
+            ) from error
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
+        """Wait for the writes already queued, then stop the worker thread."""
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
         self._executor.shutdown(wait=True)
 
 
@@ -149,11 +163,14 @@ class Delivery:
                 for finished in await self._wait_for_any():
                     yield finished
         finally:
-            # Only reached with tasks left when the caller abandoned the iteration: their
-            # rows stay `sending` in the ledger, so the next run reports them as unknown.
+            # Tasks are left only when the iteration ended early (the caller stopped, or a
+            # ledger write failed). Their rows stay `sending` in the ledger, so the next run
+            # reports them as unknown.
             for task in self._in_flight:
                 task.cancel()
-            self._writes.close()
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            self._in_flight.clear()
+            await self._writes.aclose()
 
     async def _start(self, row: CoercedRow) -> RowResult | None:
         """Send the row in a new task and return None, or return its result at once."""
@@ -236,14 +253,27 @@ class Delivery:
                 )
             )
             outcome = await self._post(row, data)
+            # Decide about stopping before the slot is free, so no further row starts.
+            if isinstance(outcome, AuthError):
+                self._stop_on_auth(outcome)
+            else:
+                self._count_connection_failure(outcome)
         finally:
             self._slots.release()
 
         if isinstance(outcome, AuthError):
-            return await self._stop_on_auth(row, identity, outcome)
+            # TAS stores nothing on 401/403, so the row is `failed` and a rerun sends it.
+            await self._write(
+                functools.partial(
+                    self.ledger.mark_failed,
+                    identity,
+                    outcome.message,
+                    http_status=outcome.status_code,
+                )
+            )
+            return self._not_attempted(row)
 
         await self._write(functools.partial(self.ledger.mark_outcome, identity, outcome))
-        self._count_connection_failure(outcome)
 
         if outcome.status is Status.UNKNOWN:
             entry = self.ledger.lookup(identity)
@@ -267,15 +297,7 @@ class Delivery:
                 Status.UNKNOWN, _("Internal error while sending; see the log for details.")
             )
 
-    async def _stop_on_auth(
-        self, row: CoercedRow, identity: RowIdentity, error: AuthError
-    ) -> RowResult:
-        # TAS stores nothing on 401/403, so the row is `failed` and a rerun sends it again.
-        await self._write(
-            functools.partial(
-                self.ledger.mark_failed, identity, error.message, http_status=error.status_code
-            )
-        )
+    def _stop_on_auth(self, error: AuthError) -> None:
         if self.stop_reason is None:
             logger.warning("TAS answered %s; stopping the run", error.status_code)
             self.stop_reason = _(
@@ -288,7 +310,6 @@ class Delivery:
             self._not_attempted_message = _(
                 "Not sent: TAS rejected the token, so the run stopped. A rerun sends this row."
             )
-        return self._not_attempted(row)
 
     def _count_connection_failure(self, outcome: DeliveryOutcome) -> None:
         if outcome.reached_server:

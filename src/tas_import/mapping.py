@@ -231,6 +231,11 @@ class DateVariable(VariableBase):
         default="error", description="drop: accept a datetime and send only its date."
     )
     excel_serial: bool = Field(default=False, description="Accept Excel serial day numbers.")
+    two_digit_year: Literal["python", "past", "future"] = Field(
+        default="python",
+        description="Century of a %y year: python (1969-2068), past (not after today, for "
+        "birth dates) or future (not before today).",
+    )
 
 
 class DatetimeVariable(VariableBase):

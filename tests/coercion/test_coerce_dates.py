@@ -63,3 +63,25 @@ def test_formula_without_value(coerce_one: CoerceOne) -> None:
 def test_datetime_output(coerce_one: CoerceOne) -> None:
     row = coerce_one("2026-03-01 08:15:00", None, type="datetime")
     assert row.data == {"v": "2026-03-01T08:15:00"}
+
+
+def test_two_digit_year_python_rule(coerce_one: CoerceOne) -> None:
+    row = coerce_one("05/05/64", None, type="date", formats=["%m/%d/%y"])
+    assert row.data == {"v": "2064-05-05"}
+
+
+def test_two_digit_year_past(coerce_one: CoerceOne) -> None:
+    options = {"type": "date", "formats": ["%m/%d/%y"], "two_digit_year": "past"}
+    assert coerce_one("05/05/64", None, **options).data == {"v": "1964-05-05"}
+    assert coerce_one("07/10/83", None, **options).data == {"v": "1983-07-10"}
+    assert coerce_one("01/02/03", None, **options).data == {"v": "2003-01-02"}
+
+
+def test_two_digit_year_future(coerce_one: CoerceOne) -> None:
+    options = {"type": "date", "formats": ["%d.%m.%y"], "two_digit_year": "future"}
+    assert coerce_one("31.12.99", None, **options).data == {"v": "2099-12-31"}
+
+
+def test_two_digit_year_leaves_four_digits(coerce_one: CoerceOne) -> None:
+    options = {"type": "date", "formats": ["%m/%d/%Y"], "two_digit_year": "past"}
+    assert coerce_one("05/05/2064", None, **options).data == {"v": "2064-05-05"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from tas_import.client import DeliveryOutcome
 from tas_import.delivery import Delivery
-from tas_import.errors import AuthError
+from tas_import.errors import AuthError, DeliveryError
 from tas_import.ledger import Ledger, LedgerState, RowIdentity
 from tas_import.rows import CoercedRow, PayloadValue, RowResult, Status
 
@@ -225,7 +226,9 @@ def test_rows_read_lazily(ledger: Ledger) -> None:
         await results.aclose()  # type: ignore[attr-defined]
 
     asyncio.run(first_results(50))
-    assert consumed <= 50 + 4 + 1
+    # Up to `concurrency` requests in flight, as many more committing their outcome, and
+    # the row waiting for a slot.
+    assert consumed <= 50 + 2 * 4 + 1
 
 
 def test_auth_error_stops_run(ledger: Ledger) -> None:
@@ -337,3 +340,16 @@ def test_rows_without_key_use_payload_hash(ledger: Ledger) -> None:
     results = deliver(make_delivery(client, ledger), again)
     assert results[7].status is Status.SKIPPED
     assert client.calls == ["E9"]
+
+
+def test_ledger_write_failure_stops_run(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ledger, "mark_sending", disk_full)
+    client = FakeClient()
+    with pytest.raises(DeliveryError, match="Cannot write the ledger"):
+        deliver(make_delivery(client, ledger), make_rows(3))
+    assert client.calls == []

@@ -71,6 +71,7 @@ def build_converter(variable: Variable, defaults: Defaults) -> Converter:
             variable.formats or defaults.date_format_list(),
             time=variable.time,
             excel_serial=variable.excel_serial,
+            two_digit_year=variable.two_digit_year,
         )
     if isinstance(variable, DatetimeVariable):
         return DatetimeConverter(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any, Literal
 
 from tas_import.coercion.cells import CellRejected, describe_formats, reject_unsupported
@@ -20,16 +21,27 @@ EXCEL_FIRST_EXACT_SERIAL = 61
 EXCEL_LAST_SERIAL = 2958465  # 9999-12-31
 
 
+TwoDigitYear = Literal["python", "past", "future"]
+
+
 class DateConverter:
     def __init__(
-        self, formats: list[str], *, time: Literal["error", "drop"], excel_serial: bool
+        self,
+        formats: list[str],
+        *,
+        time: Literal["error", "drop"],
+        excel_serial: bool,
+        two_digit_year: TwoDigitYear = "python",
+        today: dt.date | None = None,
     ) -> None:
         self.formats = formats
         self.drop_time = time == "drop"
         self.excel_serial = excel_serial
+        self.two_digit_year = two_digit_year
+        self.today = today or dt.date.today()
 
     def from_text(self, text: str) -> str:
-        moments = _parse_all(text, self.formats)
+        moments = _parse_all(text, self.formats, self._move_century)
         if not moments:
             if self.excel_serial and text.isdigit():
                 return self._from_serial(float(text))
@@ -76,6 +88,18 @@ class DateConverter:
             self._check_time()
         return (EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))).date().isoformat()
 
+    def _move_century(self, moment: dt.datetime) -> dt.datetime:
+        """Put a year read by ``%y`` into the century that ``two_digit_year`` asks for.
+
+        strptime maps 69-99 to 1969-1999 and 00-68 to 2000-2068, so a birth date
+        written ``05/05/64`` would become 2064; ``past`` moves it to 1964.
+        """
+        if self.two_digit_year == "past" and moment.date() > self.today:
+            return _shift_years(moment, -100)
+        if self.two_digit_year == "future" and moment.date() < self.today:
+            return _shift_years(moment, 100)
+        return moment
+
     def _check_time(self) -> None:
         if not self.drop_time:
             raise CellRejected(_("has a time of day; set time: drop to send only the date"))
@@ -115,12 +139,30 @@ class DatetimeConverter:
         raise reject_unsupported(value)
 
 
-def _parse_all(text: str, formats: list[str]) -> list[dt.datetime]:
-    """Parse ``text`` with every format; an empty list means no format fits."""
+def _shift_years(moment: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        # 29 February of a year like 2000 has no match a century away (1900 is no leap year).
+        raise CellRejected(_("is 29 February in a year that has none")) from None
+
+
+def _parse_all(
+    text: str,
+    formats: list[str],
+    move_century: Callable[[dt.datetime], dt.datetime] | None = None,
+) -> list[dt.datetime]:
+    """Parse ``text`` with every format; an empty list means no format fits.
+
+    ``move_century`` adjusts what a format with a two-digit year (``%y``) read.
+    """
     moments = []
     for strptime_format in formats:
         try:
-            moments.append(dt.datetime.strptime(text, strptime_format))
+            moment = dt.datetime.strptime(text, strptime_format)
         except ValueError:
             continue
+        if move_century is not None and "%y" in strptime_format:
+            moment = move_century(moment)
+        moments.append(moment)
     return moments
