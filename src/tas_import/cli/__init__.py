@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import click
 
 from tas_import import __version__
+from tas_import.cli.click_i18n import localize_click
 from tas_import.cli.connection import known_secrets
 from tas_import.errors import ExitCode
 from tas_import.i18n import _, set_language
@@ -32,7 +33,7 @@ def language_from_argv(argv: Sequence[str]) -> str | None:
 def create_cli() -> click.Group:
     """Build the ``tas-import`` group with its commands in the current language."""
     from tas_import.cli.default_group import DefaultCommandGroup
-    from tas_import.cli.import_command import create_import_command
+    from tas_import.cli.import_command import create_import_command, exit_codes_help
     from tas_import.cli.init_command import create_init_command
     from tas_import.cli.ledger_command import create_ledger_group
 
@@ -44,6 +45,7 @@ def create_cli() -> click.Group:
             "Usage: tas-import FILE --mapping MAPPING [options]; "
             "see 'tas-import import --help' for every option."
         ),
+        epilog=exit_codes_help(),
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     group.add_command(create_import_command(), "import")
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         set_language(language if language in ("en", "cs") else None)
     except ValueError:
         set_language("en")
+    localize_click()
 
     try:
         create_cli().main(args=args, prog_name="tas-import", standalone_mode=True)
