@@ -73,7 +73,7 @@ def csv_reader_seconds(path: Path, encoding: str = "cp1250", delimiter: str = ";
 def dry_run_arguments(input_path: Path, mapping_path: Path, results_path: Path) -> list[str]:
     return [
         "-m", "tas_import", str(input_path), "--mapping", str(mapping_path),
-        "--dry-run", "--results", str(results_path), "--no-progress",
+        "--dry-run", "--results", str(results_path),
     ]
 
 

@@ -56,8 +56,11 @@ def create_cli() -> click.Group:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point: choose the language, run the command, never show a traceback
-    for a known error; an unexpected one is printed with the token removed."""
+    """Run ``tas-import`` in the chosen language.
+
+    Known errors are printed as messages by the commands. An unexpected exception is
+    printed as a traceback with every known token replaced by ``***``.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     language = language_from_argv(args)
     try:
@@ -70,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         create_cli().main(args=args, prog_name="tas-import", standalone_mode=True)
     except SystemExit:
         raise
-    except Exception:  # last resort: report it, but never leak the token
+    except Exception:  # the last resort: print it with the tokens removed
         text = traceback.format_exc()
         for secret in known_secrets(os.environ):
             text = text.replace(secret, "***")

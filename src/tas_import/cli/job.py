@@ -25,7 +25,13 @@ from tas_import.mapping import Mapping
 from tas_import.progress import Progress
 from tas_import.reading import ReadOptions, RowSource, open_source, resolve_columns
 from tas_import.report import ProblemReport
-from tas_import.results import ResultsWriter, RunInfo, default_results_path
+from tas_import.results import (
+    RESULT_COLUMNS,
+    ResultsWriter,
+    RunInfo,
+    default_results_path,
+    unguard_csv_text,
+)
 from tas_import.rows import CellValue, CoercedRow, RowResult, SourceRow, Status
 
 logger = logging.getLogger(__name__)
@@ -48,7 +54,7 @@ class FileSettings:
 
 @dataclass
 class FileOutcome:
-    """How the import of one file ended."""
+    """The outcome of importing one file."""
 
     input_path: Path
     results_path: Path | None = None
@@ -90,6 +96,26 @@ def batches(rows: Iterable[SourceRow], size: int = BATCH_SIZE) -> Iterator[list[
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def rows_of(source: RowSource) -> Iterable[SourceRow]:
+    """Return the source's rows; in a results CSV of an earlier run, without formula guards.
+
+    The results CSV puts an apostrophe before text that a spreadsheet could evaluate
+    (``'=1+1``). A fixed results sheet imported again must send the original text, or
+    the row would get a new key and a second case.
+    """
+    last_headers = tuple(column.header for column in source.columns[-len(RESULT_COLUMNS):])
+    if source.format != "csv" or last_headers != RESULT_COLUMNS:
+        return source
+    return (unguard_row(row) for row in source)
+
+
+def unguard_row(row: SourceRow) -> SourceRow:
+    for key, value in row.cells.items():
+        if isinstance(value, str) and value.startswith("'"):
+            row.cells[key] = unguard_csv_text(value)
+    return row
 
 
 class RowClassifier:
@@ -144,7 +170,7 @@ class FileImport:
         source, coercer = self.open()
         classifier = RowClassifier(self.settings.limit, None)
         with source:
-            for batch in batches(source):
+            for batch in batches(rows_of(source)):
                 for row in coercer.coerce_batch(batch):
                     self.total_rows += 1
                     if classifier.classify(row) is None:
@@ -169,7 +195,7 @@ class FileImport:
         with source:
             writer = self._open_writer(source)
             with writer:
-                for batch in batches(source):
+                for batch in batches(rows_of(source)):
                     for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True):
                         result = classifier.classify(row) or RowResult(row.number, Status.VALID)
                         self._write(writer, progress, source, source_row, result)
@@ -191,7 +217,7 @@ class FileImport:
                 order = ResultsInOrder(write)
 
                 def rows_to_send() -> Iterator[CoercedRow]:
-                    for batch in batches(source):
+                    for batch in batches(rows_of(source)):
                         for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True):
                             order.add(row.number, self._cells(source, source_row))
                             result = classifier.classify(row)

@@ -40,7 +40,7 @@ DEFAULT_SANDBOX_DB = Path("tas-sandbox.sqlite")
 
 @dataclass(frozen=True)
 class RunSettings:
-    """Everything the import command was told."""
+    """The settings of one import run, from the command line."""
 
     input_path: Path
     mapping_path: Path
@@ -64,7 +64,7 @@ class RunSettings:
 
 @dataclass
 class RunOutcome:
-    """How the run ended, per file and overall."""
+    """The outcome of a run, per file and overall."""
 
     run_id: str
     started_at: dt.datetime
