@@ -27,7 +27,13 @@ from tas_import.client import DeliveryOutcome
 from tas_import.errors import AuthError, DeliveryError
 from tas_import.i18n import _
 from tas_import.keys import DuplicateKeys, row_key
-from tas_import.ledger import Ledger, LedgerEntry, LedgerState, RowIdentity
+from tas_import.ledger import (
+    Ledger,
+    LedgerEntry,
+    LedgerState,
+    RowIdentity,
+    normalise_base_url,
+)
 from tas_import.rows import CoercedRow, PayloadValue, RowResult, Status
 
 __all__ = ["Delivery", "DuplicateKeys", "StartProcessClient"]
@@ -129,6 +135,7 @@ class Delivery:
         self.client = client
         self.ledger = ledger
         self.base_url = base_url
+        self._ledger_url = normalise_base_url(base_url)
         self.template = template
         self.source_file = source_file
         self.run_id = run_id
@@ -180,7 +187,7 @@ class Delivery:
         key = row_key(row)
         if key is None or row.data is None:
             raise ValueError(f"row {row.number} is invalid and must not reach delivery")
-        identity = RowIdentity.of(self.base_url, self.template, key)
+        identity = RowIdentity(self._ledger_url, self.template, key)
 
         first_row = self._in_flight_rows.get(identity)
         if first_row is not None:
@@ -277,7 +284,7 @@ class Delivery:
 
         if outcome.status is Status.UNKNOWN:
             entry = self.ledger.lookup(identity)
-            message = outcome.message if entry is None else _unknown_guidance(entry)
+            message = outcome.message if entry is None else _settle_hint(outcome.message, entry)
             return RowResult(row.number, Status.UNKNOWN, message)
         return RowResult(row.number, outcome.status, outcome.message, outcome.case_id)
 
@@ -377,10 +384,28 @@ def _skipped_message(entry: LedgerEntry) -> str:
 
 
 def _unknown_guidance(entry: LedgerEntry) -> str:
+    """Explain an outcome left unknown by an earlier run, and how to settle it."""
     return _(
-        "Outcome unknown since {date} ({reason}). Check in TAS whether the case exists, "
-        "then run 'tas-import ledger settle {entry_id}' or rerun with --resend-unknown.",
+        "Outcome unknown since {date}: {reason} Check in TAS whether the case exists, then "
+        "run 'tas-import ledger settle {entry_id}' or rerun with --resend-unknown.",
         date=_local_time(entry.updated_at),
-        reason=entry.message.rstrip(".") or _("no answer from TAS"),
+        reason=_sentence(entry.message) or _("TAS did not answer."),
         entry_id=entry.entry_id,
     )
+
+
+def _settle_hint(reason: str, entry: LedgerEntry) -> str:
+    """Append to the client's reason for a new unknown outcome how to settle it."""
+    return _(
+        "{reason} Once you know, run 'tas-import ledger settle {entry_id}' or rerun with "
+        "--resend-unknown.",
+        reason=_sentence(reason),
+        entry_id=entry.entry_id,
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if text and not text.endswith((".", "!", "?")):
+        return text + "."
+    return text

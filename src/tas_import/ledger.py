@@ -17,7 +17,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -325,14 +325,19 @@ class Ledger:
             )
 
     def entries(
-        self, *, state: LedgerState | None = None, source_file: str | None = None
+        self,
+        *,
+        state: LedgerState | None = None,
+        states: Iterable[LedgerState | None] = (),
+        source_file: str | None = None,
     ) -> Iterator[LedgerEntry]:
-        """Yield the entries in id order, optionally only one state or one source file."""
+        """Yield the entries in id order, optionally only some states or one source file."""
+        wanted = {value for value in (state, *states) if value is not None}
         conditions: list[str] = []
         params: list[object] = []
-        if state is not None:
-            conditions.append("state = ?")
-            params.append(state.value)
+        if wanted:
+            conditions.append(f"state IN ({', '.join('?' * len(wanted))})")
+            params.extend(sorted(value.value for value in wanted))
         if source_file is not None:
             conditions.append("source_file = ?")
             params.append(source_file)

@@ -7,9 +7,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from openpyxl import load_workbook
 
+from tas_import.results import ResultsWriter
 from tas_import.sandbox.store import CaseStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -156,3 +158,19 @@ def test_init_prints_scaffold(invoke: Invoke, people_csv: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Osobní číslo" in result.output
     assert "variables:" in result.output
+
+
+def test_results_fall_back_to_csv(
+    invoke: Invoke, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ResultsWriter, "max_xlsx_rows", 10)
+    workbook = workdir / "onboarding.xlsx"
+    shutil.copy(SAMPLE / "onboarding.xlsx", workbook)
+
+    result = invoke(workbook, "--mapping", HR_MAPPING, "--dry-run")
+
+    assert result.exit_code == 1, result.output
+    assert "onboarding.results.csv" in result.output
+    assert not (workdir / "onboarding.results.xlsx").exists()
+    lines = (workdir / "onboarding.results.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 61

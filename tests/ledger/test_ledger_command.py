@@ -71,11 +71,19 @@ def test_list_shows_every_entry(ledger_path: Path) -> None:
 
 
 def test_list_filters_by_status(ledger_path: Path) -> None:
-    result = invoke("list", "--state", str(ledger_path), "--status", "unknown")
+    result = invoke("list", "--state", str(ledger_path), "--status", "failed")
     assert result.exit_code == 0, result.output
     assert "Entries: 1" in result.output
-    assert "E3" in result.output
+    assert "E2 " in result.output
     assert "E1 " not in result.output
+
+
+def test_list_unknown_includes_sending(ledger_path: Path) -> None:
+    result = invoke("list", "--state", str(ledger_path), "--status", "unknown")
+    assert result.exit_code == 0, result.output
+    assert "Entries: 2" in result.output
+    assert "E3 " in result.output
+    assert "E4 " in result.output
 
 
 def test_list_filters_by_file_name(ledger_path: Path) -> None:

@@ -209,6 +209,8 @@ def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:
             continue
         if len(outcome.files) > 1:
             click.echo(_("{file}:", file=file_outcome.input_path))
+        for notice in file_outcome.notices:
+            click.echo(notice)
         click.echo(
             format_summary(
                 file_outcome.counts,

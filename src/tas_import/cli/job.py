@@ -62,6 +62,7 @@ class FileOutcome:
     error: TasImportError | None = None
     stop_reason: str | None = None
     problem_lines: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
     finished_at: dt.datetime | None = None
 
@@ -199,7 +200,7 @@ class FileImport:
                     for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True):
                         result = classifier.classify(row) or RowResult(row.number, Status.VALID)
                         self._write(writer, progress, source, source_row, result)
-                self.outcome.results_path = writer.close(dt.datetime.now().astimezone())
+                self._close(writer)
         self.outcome.problem_lines = report.most_common()
         return self.outcome
 
@@ -231,10 +232,15 @@ class FileImport:
 
                 if order.waiting:
                     raise RuntimeError(f"{order.waiting} rows got no result from delivery")
-                self.outcome.results_path = writer.close(dt.datetime.now().astimezone())
+                self._close(writer)
         self.outcome.stop_reason = delivery.stop_reason
         self.outcome.problem_lines = report.most_common()
         return self.outcome
+
+    def _close(self, writer: ResultsWriter) -> None:
+        self.outcome.results_path = writer.close(dt.datetime.now().astimezone())
+        if writer.notice:
+            self.outcome.notices.append(writer.notice)
 
     def _open_writer(self, source: RowSource) -> ResultsWriter:
         path = self.results_path(source)

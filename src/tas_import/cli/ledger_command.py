@@ -61,7 +61,11 @@ class EntryFilter:
     def select(self, ledger: Ledger) -> Iterator[LedgerEntry]:
         """Yield the matching entries; ``file`` matches the full path or the file name."""
         resolved = None if self.file is None else str(Path(self.file).resolve())
-        for entry in ledger.entries(state=self.state):
+        # `sending` outside a run is the same doubt as `unknown`: a run was killed mid-send.
+        states = [self.state]
+        if self.state is LedgerState.UNKNOWN:
+            states.append(LedgerState.SENDING)
+        for entry in ledger.entries(states=states):
             if self.file is None or self.file in (entry.source_file, resolved) or (
                 Path(entry.source_file).name == self.file
             ):
@@ -104,7 +108,10 @@ def _filter_options(command: _F) -> _F:
     command = click.option(
         "--status",
         type=click.Choice(_STATE_NAMES),
-        help=_("Only entries in this state."),
+        help=_(
+            "Only entries in this state; 'unknown' includes 'sending', the rows a killed "
+            "run was sending."
+        ),
     )(command)
     command = click.option(
         "--file",
