@@ -15,6 +15,9 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
+# The scripts import tas_import from the source tree, as the tests do.
+sys.path.insert(0, str(REPOSITORY / "src"))
+
 PACKAGES = ("httpx", "python-calamine", "xlsxwriter", "uvicorn", "starlette", "pydantic")
 
 

@@ -174,7 +174,9 @@ def ensure_csv(count: int) -> Path:
     ensure_mapping()
     path = csv_path(count)
     if not path.exists():
-        write_csv(path, count)
+        partial = path.with_suffix(".partial.csv")
+        write_csv(partial, count)
+        partial.replace(path)
     return path
 
 
@@ -183,7 +185,10 @@ def ensure_xlsx(count: int) -> Path:
     ensure_mapping()
     path = xlsx_path(count)
     if not path.exists():
-        write_xlsx(path, count)
+        # A partial file would be reused by the next run: write under another name first.
+        partial = path.with_suffix(".partial.xlsx")
+        write_xlsx(partial, count)
+        partial.replace(path)
     return path
 
 

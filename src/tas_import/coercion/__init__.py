@@ -67,20 +67,30 @@ class Coercer:
             omitted.update(omitted_indexes)
         keys = self._keys(rows, columns, invalid, omitted)
 
-        names = self.names
+        # Each row's values start with the constants, so that one dict() call builds the
+        # payload of a regular row; the later value wins where a name repeats, as before.
         constants = self.constants
+        width = len(constants)
+        all_names = [*constants, *self.names]
+        constant_columns = (repeat(value, len(rows)) for value in constants.values())
+        row_values = zip(*constant_columns, *columns, strict=True)
+        if not invalid and not omitted:
+            return [
+                CoercedRow(row.number, dict(zip(all_names, values, strict=True)), [], key)
+                for row, values, key in zip(rows, row_values, keys, strict=True)
+            ]
+
         coerced: list[CoercedRow] = []
-        for index, values in enumerate(zip(*columns, strict=True)):
+        for index, values in enumerate(row_values):
             row = rows[index]
             if index in invalid:
-                coerced.append(self._invalid_row(row, values))
+                coerced.append(self._invalid_row(row, values[width:]))
                 continue
-            data = dict(constants)
             if index in omitted:
-                pairs = zip(names, values, strict=True)
-                data.update(pair for pair in pairs if pair[1] is not OMITTED)
+                pairs = zip(all_names, values, strict=True)
+                data = dict(pair for pair in pairs if pair[1] is not OMITTED)
             else:
-                data.update(zip(names, values, strict=True))
+                data = dict(zip(all_names, values, strict=True))
             coerced.append(CoercedRow(row.number, data, [], keys[index]))
         return coerced
 
@@ -98,6 +108,8 @@ class Coercer:
         omitted: set[int],
     ) -> list[str | None]:
         """Compute every row's key column-wise; an invalid row gets None."""
+        if self.key_sources and all(name is not None for name, _cell in self.key_sources):
+            return self._variable_keys(columns, invalid)
         if self.key_sources:
             return [
                 None if index in invalid
@@ -122,6 +134,23 @@ class Coercer:
                 members = tuple(member for member in members if member)
             text = "{" + ",".join(members) + "}"
             keys.append(sha256(text.encode("utf-8")).hexdigest())
+        return keys
+
+    def _variable_keys(self, columns: list[list[Any]], invalid: set[int]) -> list[str | None]:
+        """Compute the keys column-wise when every key column is read by a variable.
+
+        The result equals ``canonical_json`` of the list of the key variables' values,
+        with ``null`` for an omitted value, but repeated values are encoded only once.
+        """
+        fragment_columns = []
+        for name, _cell in self.key_sources:
+            position = self.names.index(name or "")
+            fragment_columns.append(self.variables[position].value_fragments(columns[position]))
+        keys: list[str | None] = [
+            "[" + ",".join(fragments) + "]" for fragments in zip(*fragment_columns, strict=True)
+        ]
+        for index in invalid:
+            keys[index] = None
         return keys
 
     def _row_key(self, row: SourceRow, data: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import repeat
 from json.encoder import encode_basestring
 from typing import Any, Protocol
 
@@ -101,6 +102,7 @@ class VariableCoercer:
         self.default = self._coerce_default(variable.default)
         self.cache: dict[str, Any] = {}
         self.fragment_cache: dict[str, str] = {}
+        self.value_fragment_cache: dict[str, str] = {}
         self.prefix = encode_basestring(name) + ":"
         # Set once a problem or an omitted value was produced: only then is a column scanned.
         self.may_be_irregular = False
@@ -108,25 +110,30 @@ class VariableCoercer:
 
     def coerce_column(self, rows: Sequence[SourceRow]) -> list[Any]:
         if len(self.keys) == 1:
-            key = self.keys[0]
-            raws: list[Any] = [row.cells.get(key) for row in rows]
+            raws: list[Any] = list(map(dict.get, [row.cells for row in rows], repeat(self.keys[0])))
         else:
             raws = [self._joined([row.cells.get(key) for key in self.keys]) for row in rows]
 
+        # First look up every cached text in one C-level pass. The cache has only str keys
+        # and never maps to None, so None marks a cell still to coerce.
         cache = self.cache
-        lookup = cache.get
-        results: list[Any] = []
-        append = results.append
-        for raw in raws:
+        try:
+            results = list(map(cache.get, raws))
+        except TypeError:  # an unhashable cell, e.g. a problem from joining cells
+            results = [None] * len(raws)
+        if None not in results:
+            return results
+
+        for index, raw in enumerate(raws):
+            if results[index] is not None:
+                continue
             if raw.__class__ is str:
-                result = lookup(raw)
-                if result is None:
-                    result = self._coerce_text(raw)
-                    if len(cache) < CACHE_LIMIT:
-                        cache[raw] = result
+                result = self._coerce_text(raw)
+                if len(cache) < CACHE_LIMIT:
+                    cache[raw] = result
             else:
                 result = self._coerce_native(raw)
-            append(result)
+            results[index] = result
         return results
 
     def scan(self, results: list[Any]) -> tuple[list[int], list[int]]:
@@ -163,6 +170,33 @@ class VariableCoercer:
                 fragment = ""
             else:
                 fragment = prefix + json_fragment(result)
+            append(fragment)
+        return fragments
+
+    def value_fragments(self, results: list[Any]) -> list[str]:
+        """Encode each result as a canonical JSON value; an omitted value is ``null``.
+
+        A problem gets an empty fragment: its row is invalid and has no key.
+        """
+        cache = self.value_fragment_cache
+        lookup = cache.get
+        fragments: list[str] = []
+        append = fragments.append
+        for result in results:
+            if result.__class__ is str:
+                fragment = lookup(result)
+                if fragment is None:
+                    fragment = encode_basestring(result)
+                    if len(cache) < CACHE_LIMIT:
+                        cache[result] = fragment
+            elif result.__class__ is Decimal or result.__class__ is int:
+                fragment = str(result)
+            elif result is OMITTED:
+                fragment = "null"
+            elif result.__class__ is CellProblem:
+                fragment = ""
+            else:
+                fragment = json_fragment(result)
             append(fragment)
         return fragments
 

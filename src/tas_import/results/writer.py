@@ -143,6 +143,36 @@ class ResultsWriter:
         self.counts[result.status] += 1
         self._count_reason(result)
 
+    def write_many(
+        self, cells_rows: Sequence[Sequence[CellValue]], results: Sequence[RowResult]
+    ) -> None:
+        """Append many rows at once; the file is the same as from :meth:`write` per row."""
+        if self._closed:
+            raise RuntimeError("ResultsWriter.write_many() called after close()")
+        if self._csv is None:
+            for cells, result in zip(cells_rows, results, strict=True):
+                self.write(cells, result)
+            return
+
+        keep = self._keep_columns
+        width = len(keep)
+        keeps_all = keep == list(range(width))
+        rows: list[list[CellValue]] = []
+        for cells, result in zip(cells_rows, results, strict=True):
+            if keeps_all and len(cells) == width:
+                values = list(cells)
+            else:
+                values = [cells[index] for index in keep]
+            values += [result.number, result.status.value, _case_id_value(result.case_id),
+                       result.message]
+            rows.append(values)
+        self._csv.write_rows(rows)
+
+        self.counts.update(result.status for result in results)
+        for result in results:
+            if result.message and result.status in _PROBLEM_STATUSES:
+                self._count_reason(result)
+
     def most_common_reasons(self, limit: int = 10) -> list[tuple[str, int]]:
         """Return the most frequent messages of rows that need attention, with their counts."""
         return self._reasons.most_common(limit)
