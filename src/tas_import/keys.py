@@ -63,6 +63,27 @@ class DuplicateKeys:
         first_row = self._first_rows.setdefault(key, row.number)
         if first_row == row.number or not row.is_valid:
             return None
-        return RowResult(
-            row.number, Status.INVALID, _("same key as row {row}", row=first_row)
-        )
+        return duplicate_result(row.number, key, first_row)
+
+
+def describe_key(key: str) -> str | None:
+    """Return the key's values as the user typed them, or None for a payload hash."""
+    if key.startswith(PAYLOAD_HASH_PREFIX):
+        return None
+    try:
+        values = simplejson.loads(key, use_decimal=True)
+    except simplejson.JSONDecodeError:
+        return key
+    if not isinstance(values, list):
+        return key
+    return ", ".join("" if value is None else str(value) for value in values)
+
+
+def duplicate_result(number: int, key: str, first_row: int) -> RowResult:
+    """Return the ``invalid`` result of a row whose key an earlier row already has."""
+    values = describe_key(key)
+    if values is None:
+        message = _("same values in every column as row {row}", row=first_row)
+    else:
+        message = _("same key as row {row} ({key})", row=first_row, key=values)
+    return RowResult(number, Status.INVALID, message)

@@ -6,8 +6,16 @@ as ``sending``; after it, as ``created``, ``failed`` or ``unknown``. A crash bet
 two leaves ``sending``, which the next run treats as a doubt, never as "not sent".
 
 Every write is one committed transaction before the call returns, so a process killed at
-any moment leaves a consistent file. The database runs in WAL mode with
-``synchronous=FULL``, so a committed write also survives a power loss.
+any moment (``kill -9`` included) leaves a consistent file that contains every committed
+write. The database runs in WAL mode. The ``sending`` mark is committed with
+``synchronous=FULL``, so it is on disk before the POST even if the machine loses power:
+losing it could make a rerun send the row a second time. Outcomes are committed with
+``synchronous=NORMAL`` (they reach the operating system, and disk at the next fsync): a
+power loss can lose an outcome, which leaves the row ``sending``, so the next run reports
+it ``unknown`` instead of sending it again.
+
+On the development VM under load an fsync made a commit take about 1 ms on average (4 ms
+at the 95th percentile) instead of 0.1 ms.
 """
 
 from __future__ import annotations
@@ -18,7 +26,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +44,10 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
+# Only the identity is indexed. An index on state or source file would add a page to every
+# commit: the delivery loop's ledger work per row went from 130 to 83 µs CPU without them
+# (development VM). `ledger list` filters by scanning in id order, which is fast enough
+# for a command run by hand.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
     id            INTEGER PRIMARY KEY,
@@ -57,8 +68,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
     created_at    TEXT,
     UNIQUE (base_url, template, row_key)
 );
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state);
-CREATE INDEX IF NOT EXISTS deliveries_source_file ON deliveries (source_file);
 """
 
 _COLUMNS = (
@@ -68,7 +77,7 @@ _COLUMNS = (
 
 
 class LedgerState(str, enum.Enum):
-    """What the ledger knows about one row; the value is stored in the file."""
+    """The recorded state of one row; the value is stored in the file."""
 
     SENDING = "sending"
     CREATED = "created"
@@ -153,19 +162,17 @@ def _now() -> str:
 class Ledger:
     """The SQLite ledger of one state file.
 
-    Safe to call from several threads. Writes go through one connection and reads
-    through another, so a read sees only committed writes (never those of a
-    :meth:`batch` still in progress). Use :meth:`open` to get one, and close it (or use
-    it as a context manager).
+    Safe to call from several threads. Writes go through one connection and reads through
+    another. Use :meth:`open` to get one, and close it (or use it as a context manager).
     """
 
     def __init__(
         self, writer: sqlite3.Connection, reader: sqlite3.Connection, path: Path
     ) -> None:
         self._writer = writer
-        self._write_lock = threading.RLock()
-        # A second connection for reads: in WAL mode it never waits for the writer's
-        # commit (and fsync), so lookups stay fast while another thread writes.
+        self._write_lock = threading.Lock()
+        # A second connection for reads: in WAL mode a reader never waits for a writer, so
+        # `ledger list` works while a run writes, and a lookup reads only committed writes.
         self._reader = reader
         self._read_lock = threading.Lock()
         self.path = path
@@ -183,40 +190,28 @@ class Ledger:
                 hint=_("Pass the ledger file of your runs with --state PATH."),
             )
 
+        connections: list[sqlite3.Connection] = []
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = _connect(path)
-            _prepare(writer, path)
-            reader = _connect(path)
+            connections.append(_connect(path))
+            _prepare(connections[0], path)
+            connections.append(_connect(path))
         except (OSError, sqlite3.Error) as error:
+            for connection in connections:
+                connection.close()
             raise UsageError(
                 _("Cannot open the ledger {path}: {error}", path=path, error=error),
                 hint=_("Choose a writable ledger file with --state PATH."),
             ) from error
 
         logger.debug("opened ledger %s", path)
+        writer, reader = connections
         return cls(writer, reader, path)
 
     def close(self) -> None:
         with self._write_lock, self._read_lock:
             self._writer.close()
             self._reader.close()
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Commit every write made in the block in one transaction (one fsync).
-
-        Writes from other threads wait until the block ends. On an exception nothing of
-        the block is committed.
-        """
-        with self._write_lock:
-            self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._writer.execute("ROLLBACK")
-                raise
-            self._writer.execute("COMMIT")
 
     def __enter__(self) -> Ledger:
         return self
@@ -253,27 +248,36 @@ class Ledger:
         """Commit the row as ``sending``; call it before the POST, never after."""
         now = _now()
         with self._write_lock:
-            self._writer.execute(
-                "INSERT INTO deliveries (base_url, template, row_key, state, source_file, "
-                "row_number, run_id, sends, first_sent_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
-                "ON CONFLICT (base_url, template, row_key) DO UPDATE SET "
-                "state = excluded.state, source_file = excluded.source_file, "
-                "row_number = excluded.row_number, run_id = excluded.run_id, "
-                "sends = sends + 1, case_id = NULL, message = '', http_status = NULL, "
-                "attempts = 0, created_at = NULL, updated_at = excluded.updated_at",
-                (
-                    identity.base_url,
-                    identity.template,
-                    identity.row_key,
-                    LedgerState.SENDING.value,
-                    source_file,
-                    row_number,
-                    run_id,
-                    now,
-                    now,
-                ),
-            )
+            self._writer.execute("PRAGMA synchronous = FULL")
+            try:
+                self._insert_sending(identity, source_file, row_number, run_id, now)
+            finally:
+                self._writer.execute("PRAGMA synchronous = NORMAL")
+
+    def _insert_sending(
+        self, identity: RowIdentity, source_file: str, row_number: int, run_id: str, now: str
+    ) -> None:
+        self._writer.execute(
+            "INSERT INTO deliveries (base_url, template, row_key, state, source_file, "
+            "row_number, run_id, sends, first_sent_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
+            "ON CONFLICT (base_url, template, row_key) DO UPDATE SET "
+            "state = excluded.state, source_file = excluded.source_file, "
+            "row_number = excluded.row_number, run_id = excluded.run_id, "
+            "sends = sends + 1, case_id = NULL, message = '', http_status = NULL, "
+            "attempts = 0, created_at = NULL, updated_at = excluded.updated_at",
+            (
+                identity.base_url,
+                identity.template,
+                identity.row_key,
+                LedgerState.SENDING.value,
+                source_file,
+                row_number,
+                run_id,
+                now,
+                now,
+            ),
+        )
 
     def mark_outcome(self, identity: RowIdentity, outcome: DeliveryOutcome) -> None:
         """Commit the client's outcome of the POST for a row marked ``sending``."""
@@ -308,15 +312,17 @@ class Ledger:
         )
 
     def mark_interrupted(self, identity: RowIdentity, message: str) -> None:
-        """Turn a ``sending`` entry left by a crashed run into ``unknown``."""
+        """Turn a ``sending`` entry left by a crashed run into ``unknown``.
+
+        ``updated_at`` keeps the time the row was sent, the time to look for in TAS.
+        """
         with self._write_lock:
             self._writer.execute(
-                "UPDATE deliveries SET state = ?, message = ?, updated_at = ? "
+                "UPDATE deliveries SET state = ?, message = ? "
                 "WHERE base_url = ? AND template = ? AND row_key = ? AND state = ?",
                 (
                     LedgerState.UNKNOWN.value,
                     message,
-                    _now(),
                     identity.base_url,
                     identity.template,
                     identity.row_key,
@@ -445,17 +451,17 @@ class Ledger:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    # isolation_level=None: every statement commits on its own unless batch() began a
-    # transaction. check_same_thread=False: the locks above serialise each connection.
+    # isolation_level=None: every statement commits on its own.
+    # check_same_thread=False: the locks of Ledger serialise each connection.
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
     connection.row_factory = sqlite3.Row
     return connection
 
 
 def _prepare(connection: sqlite3.Connection, path: Path) -> None:
-    """Switch on WAL and full fsync, create the schema, and reject a newer schema."""
+    """Switch on WAL, create the schema, and reject a newer schema."""
     connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA synchronous = NORMAL")
 
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:

@@ -38,7 +38,7 @@ def run_lock(ledger_path: Path) -> Iterator[None]:
     """Hold the run lock of ``ledger_path`` for the duration of the block.
 
     Raises :class:`LockHeldError` (exit 4) at once, without waiting, when another
-    process holds it.
+    process has the lock.
     """
     try:
         ledger_path.parent.mkdir(parents=True, exist_ok=True)

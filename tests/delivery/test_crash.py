@@ -155,6 +155,8 @@ def test_kill_nine_then_rerun(sandbox_process: SandboxFactory, tmp_path: Path) -
     assert len(counts) == rows
     assert max(counts.values()) == 1
     assert "Traceback" not in final.stderr
+    for state_file in tmp_path.glob("ledger.sqlite*"):
+        assert server.token.encode() not in state_file.read_bytes(), state_file.name
 
 
 @pytest.mark.slow
@@ -196,4 +198,5 @@ def test_second_run_exits_4(sandbox_process: SandboxFactory, tmp_path: Path) -> 
     assert first.returncode == 0, first_stdout + first_stderr
     assert len(counts) == rows
     assert max(counts.values()) == 1
-    assert os.environ.get("TAS_TOKEN", "\0") not in second.stderr
+    assert server.token not in second.stdout + second.stderr
+    assert server.token not in first_stdout + first_stderr

@@ -32,7 +32,7 @@ def created(call: int, data: Mapping[str, PayloadValue]) -> DeliveryOutcome:
 
 
 class FakeClient:
-    """Answers start_process from a script, counting calls and requests in flight."""
+    """Returns start_process outcomes from a script, counting calls and requests in flight."""
 
     def __init__(self, script: Script = created, delay: float = 0.0) -> None:
         self.script = script

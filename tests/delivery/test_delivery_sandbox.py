@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tas_import.client import DeliveryOutcome, RetryPolicy, TasClient
 from tas_import.delivery import Delivery
-from tas_import.ledger import Ledger, LedgerState, RowIdentity
+from tas_import.ledger import Ledger, LedgerState
 from tas_import.rows import CoercedRow, PayloadValue, RowResult, Status
-from tas_import.sandbox.embedded import run_sandbox
 from tas_import.sandbox.faults import FaultPlan
-from tas_import.sandbox.store import CaseStore
-from tas_import.templates import Template, TemplateVariable
 
 TEMPLATE = 27
-TOKEN = "sandbox-token-for-tests"
-TEMPLATES = {
-    TEMPLATE: Template(
-        TEMPLATE,
-        "Nástup zaměstnance",
-        {"employeeNumber": TemplateVariable("text"), "salary": TemplateVariable("number")},
-    )
-}
 # Short waits keep the fault tests fast; the shares of faults stay realistic.
 FAST_RETRY = RetryPolicy(attempts=6, max_seconds=30.0, base_delay=0.01, max_delay=0.05)
 
@@ -40,26 +29,9 @@ def make_rows(count: int) -> list[CoercedRow]:
     ]
 
 
-@contextmanager
-def sandbox(tmp_path: Path, faults: FaultPlan | None = None) -> Iterator[str]:
-    with run_sandbox(TEMPLATES, tmp_path / "cases.sqlite", TOKEN, faults) as url:
-        yield url
-
-
-def stored_cases(tmp_path: Path) -> list[dict[str, Any]]:
-    store = CaseStore(tmp_path / "cases.sqlite")
-    try:
-        return store.list_cases()
-    finally:
-        store.close()
-
-
-def fault_events(tmp_path: Path) -> list[dict[str, Any]]:
-    store = CaseStore(tmp_path / "cases.sqlite")
-    try:
-        return store.list_faults()
-    finally:
-        store.close()
+# The `sandbox` fixture of tests/conftest.py starts an embedded sandbox and returns a
+# RunningSandbox (url, token, db_path, cases(), faults()).
+SandboxFactory = Callable[..., Any]
 
 
 async def deliver_async(
@@ -86,7 +58,7 @@ def deliver(
     ledger: Ledger,
     rows: list[CoercedRow],
     *,
-    token: str = TOKEN,
+    token: str,
     timeout: float = 10.0,
     **options: Any,
 ) -> tuple[dict[int, RowResult], Delivery]:
@@ -99,30 +71,48 @@ def deliver(
     return asyncio.run(run())
 
 
-def case_keys(tmp_path: Path) -> Counter[str]:
-    return Counter(str(case["data"]["employeeNumber"]) for case in stored_cases(tmp_path))
+def case_keys(server: Any) -> Counter[str]:
+    return Counter(str(case["data"]["employeeNumber"]) for case in server.cases())
 
 
-def test_rows_created_once(tmp_path: Path) -> None:
+def test_rows_created_once(sandbox: SandboxFactory, tmp_path: Path) -> None:
+    server = sandbox()
     rows = make_rows(60)
-    with Ledger.open(tmp_path / "ledger.sqlite") as ledger, sandbox(tmp_path) as url:
-        first, _ = deliver(url, ledger, rows, concurrency=8)
-        second, _ = deliver(url, ledger, rows, concurrency=8)
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        first, _ = deliver(server.url, ledger, rows, token=server.token, concurrency=8)
+        second, _ = deliver(server.url, ledger, rows, token=server.token, concurrency=8)
 
     assert Counter(result.status for result in first.values()) == {Status.CREATED: 60}
     assert Counter(result.status for result in second.values()) == {Status.SKIPPED: 60}
-    assert case_keys(tmp_path) == Counter(f"E{n}" for n in range(2, 62))
+    assert case_keys(server) == Counter(f"E{n}" for n in range(2, 62))
 
 
-def test_every_fault_no_duplicates(tmp_path: Path) -> None:
+def keys_hit_by(events: list[dict[str, Any]], *faults: str) -> dict[str, int | None]:
+    """Return employee number -> case id (None: nothing stored) of the events of ``faults``."""
+    return {
+        str(event["data"]["employeeNumber"]): event["case_id"]
+        for event in events
+        if event["fault"] in faults
+    }
+
+
+def settle_from_sandbox(ledger: Ledger, server: Any) -> None:
+    """Settle every unknown row as an operator would after looking in TAS."""
+    stored = {str(case["data"]["employeeNumber"]): case["case_id"] for case in server.cases()}
+    for entry in ledger.entries(state=LedgerState.UNKNOWN):
+        case_id = stored.get(entry.identity.row_key)
+        ledger.settle(entry.entry_id, created=case_id is not None, case_id=str(case_id))
+
+
+def test_every_fault_no_duplicates(sandbox: SandboxFactory, tmp_path: Path) -> None:
     """Every fault kind at once, then the operator's follow-up until every row is created.
 
-    Drops after the commit and slow answers leave `unknown` rows: the test looks up the
-    sandbox's fault log as an operator would look in TAS, settles each unknown row as
-    created or not created, and reruns. Retryable faults (429, 503) end `created` within
-    one run; a 500 ends `failed` and the rerun sends it again.
+    Drops after the commit and slow responses leave `unknown` rows, and so do drops before
+    the store, because the client cannot tell the two apart. The test settles each unknown
+    row from the sandbox's cases, as an operator would from TAS, and reruns. Retryable
+    faults (429, 503) end `created` within one run; a 500 ends `failed` and the rerun
+    sends the row again.
     """
-    rows = make_rows(150)
     plan = FaultPlan(
         latency_ms=2,
         error_500=0.05,
@@ -135,55 +125,37 @@ def test_every_fault_no_duplicates(tmp_path: Path) -> None:
         retry_after_seconds=0,
         seed=7,
     )
-    with Ledger.open(tmp_path / "ledger.sqlite") as ledger, sandbox(tmp_path, plan) as url:
-        first, _ = deliver(url, ledger, rows, concurrency=8, timeout=0.5)
-        events = fault_events(tmp_path)
+    server = sandbox(faults=plan)
+    rows = make_rows(150)
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        first, _ = deliver(
+            server.url, ledger, rows, token=server.token, concurrency=8, timeout=0.5
+        )
+        events = server.faults()
 
-        committed = {
-            str(event["data"]["employeeNumber"]): event["case_id"]
-            for event in events
-            if event["fault"] in ("drop-after-commit", "slow-after-commit")
-        }
-        for key in committed:
-            assert first[int(key[1:])].status is Status.UNKNOWN, key
+        no_answer = keys_hit_by(events, "drop-after-commit", "slow-after-commit")
+        no_answer |= keys_hit_by(events, "drop-before-store")
+        retried = keys_hit_by(events, "busy-503", "throttle-429")
+        final_fault = keys_hit_by(events, "error-500") | no_answer
 
-        retried = {
-            str(event["data"]["employeeNumber"])
-            for event in events
-            if event["fault"] in ("busy-503", "throttle-429")
-        }
-        hit_final_fault = {
-            str(event["data"]["employeeNumber"])
-            for event in events
-            if event["fault"] in ("error-500", "drop-before-store") or event["case_id"]
-        }
-        for key in retried - hit_final_fault:
-            assert first[int(key[1:])].status is Status.CREATED, key
-
-        # The operator's check in TAS: a committed case is settled as created, anything
-        # else that is unknown was verified as not stored.
-        unknown = list(ledger.entries(state=LedgerState.UNKNOWN))
-        assert len(unknown) == sum(r.status is Status.UNKNOWN for r in first.values())
-        for entry in unknown:
-            case_id = committed.get(entry.identity.row_key)
-            ledger.settle(entry.entry_id, created=case_id is not None, case_id=str(case_id))
-
+        settle_from_sandbox(ledger, server)
+        reruns = []
         for _attempt in range(10):
-            results, _ = deliver(url, ledger, rows, concurrency=8, timeout=5.0)
+            results, _ = deliver(
+                server.url, ledger, rows, token=server.token, concurrency=8, timeout=5.0
+            )
+            reruns.append(results)
             if all(r.status in (Status.CREATED, Status.SKIPPED) for r in results.values()):
                 break
-            for entry in ledger.entries(state=LedgerState.UNKNOWN):
-                # Later drops after a commit: settle them the same way.
-                later = {
-                    str(event["data"]["employeeNumber"]): event["case_id"]
-                    for event in fault_events(tmp_path)
-                    if event["case_id"]
-                }
-                case_id = later.get(entry.identity.row_key)
-                ledger.settle(entry.entry_id, created=case_id is not None, case_id=str(case_id))
+            settle_from_sandbox(ledger, server)
 
-    assert case_keys(tmp_path) == Counter(f"E{n}" for n in range(2, 152))
-    assert len([r for r in first.values() if r.status is Status.UNKNOWN]) > 0
+    for key in no_answer:
+        assert first[int(key[1:])].status is Status.UNKNOWN, key
+    for key in set(retried) - set(final_fault):
+        assert first[int(key[1:])].status is Status.CREATED, key
+    assert any(first[int(key[1:])].status is Status.FAILED for key in final_fault)
+    assert set(reruns[-1][n].status for n in first) <= {Status.CREATED, Status.SKIPPED}
+    assert case_keys(server) == Counter(f"E{n}" for n in range(2, 152))
 
 
 class TokenExpiresAfter:
@@ -202,22 +174,22 @@ class TokenExpiresAfter:
         return await client.start_process(process_id, data)
 
 
-def test_expired_token_stops_run(tmp_path: Path) -> None:
+def test_expired_token_stops_run(sandbox: SandboxFactory, tmp_path: Path) -> None:
+    server = sandbox(faults=FaultPlan(latency_ms=5))
     rows = make_rows(40)
-    plan = FaultPlan(latency_ms=5)
 
-    async def run(url: str, ledger: Ledger) -> tuple[dict[int, RowResult], Delivery]:
+    async def run(ledger: Ledger) -> tuple[dict[int, RowResult], Delivery]:
         async with (
-            TasClient(url, TOKEN, retry=FAST_RETRY, max_connections=4) as good,
-            TasClient(url, "expired-token", retry=FAST_RETRY, max_connections=4) as expired,
+            TasClient(server.url, server.token, retry=FAST_RETRY, max_connections=4) as good,
+            TasClient(server.url, "expired", retry=FAST_RETRY, max_connections=4) as expired,
         ):
             client = TokenExpiresAfter(good, expired, 10)
-            return await deliver_async(client, ledger, rows, url, concurrency=4)
+            return await deliver_async(client, ledger, rows, server.url, concurrency=4)
 
-    with Ledger.open(tmp_path / "ledger.sqlite") as ledger, sandbox(tmp_path, plan) as url:
-        first, delivery = asyncio.run(run(url, ledger))
-        after_expiry = len(stored_cases(tmp_path))
-        rerun, _ = deliver(url, ledger, rows, concurrency=4)
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        first, delivery = asyncio.run(run(ledger))
+        after_expiry = len(server.cases())
+        rerun, _ = deliver(server.url, ledger, rows, token=server.token, concurrency=4)
 
     counts = Counter(result.status for result in first.values())
     assert delivery.stop_reason is not None
@@ -228,17 +200,23 @@ def test_expired_token_stops_run(tmp_path: Path) -> None:
         Status.SKIPPED: 10,
         Status.CREATED: 30,
     }
-    assert case_keys(tmp_path) == Counter(f"E{n}" for n in range(2, 42))
+    assert case_keys(server) == Counter(f"E{n}" for n in range(2, 42))
+
+
+def free_port_url() -> str:
+    """Return a 127.0.0.1 URL where nothing listens (a port just bound and released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 def test_server_down_stops_run(tmp_path: Path) -> None:
-    with sandbox(tmp_path) as url:
-        pass  # the port is free again: nothing listens there now
-
+    url = free_port_url()
     rows = make_rows(50)
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         results, delivery = deliver(
-            url, ledger, rows, concurrency=2, max_connection_failures=3
+            url, ledger, rows, token="token", concurrency=2, max_connection_failures=3
         )
         sent = list(ledger.entries())
 
@@ -247,4 +225,4 @@ def test_server_down_stops_run(tmp_path: Path) -> None:
     assert counts[Status.FAILED] <= 4
     assert counts[Status.FAILED] + counts[Status.NOT_ATTEMPTED] == 50
     assert all(entry.state is LedgerState.FAILED for entry in sent)
-    assert RowIdentity.of(url, TEMPLATE, "E51") not in {entry.identity for entry in sent}
+    assert len(sent) == counts[Status.FAILED]

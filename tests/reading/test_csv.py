@@ -84,6 +84,31 @@ def test_undecodable_byte_names_line(tmp_path: Path) -> None:
     assert "cp1250" in (caught.value.hint or "")
 
 
+# 40,000 lines of 32 bytes: 1.28 MB, so a problem at the end lies in the second 1 MiB chunk.
+LONG_BODY = b"".join(b"%06d,Novakova Jana Marie ....\n" % number for number in range(40_000))
+
+
+def test_bad_byte_later_chunk_line(tmp_path: Path) -> None:
+    path = tmp_path / "long-bad.csv"
+    path.write_bytes(b"a,b\n" + LONG_BODY + b"3,\x81\n")
+    with pytest.raises(InputFileError, match="line 40002: byte 0x81 at offset 1280006 "):
+        open_source(path, ReadOptions(encoding="utf-8"))
+
+
+def test_nul_byte_later_chunk_line(tmp_path: Path) -> None:
+    path = tmp_path / "long-nul.csv"
+    path.write_bytes(b"a,b\n" + LONG_BODY + b"3,\x004\n")
+    with pytest.raises(InputFileError, match="line 40002:"):
+        open_source(path)
+
+
+def test_truncated_character_last_line(tmp_path: Path) -> None:
+    path = tmp_path / "long-cut.csv"
+    path.write_bytes(b"a,b\n" + LONG_BODY + b"3,\xc5")
+    with pytest.raises(InputFileError, match="line 40002: the file ends in the middle"):
+        open_source(path, ReadOptions(encoding="utf-8"))
+
+
 def test_extra_cells_make_row_error(tmp_path: Path) -> None:
     path = tmp_path / "extra.csv"
     path.write_text("a,b\n1,2,3,4\n5,6,\n", encoding="utf-8")

@@ -52,6 +52,14 @@ def create_cli() -> click.Group:
     group.add_command(create_init_command(), "init")
     group.add_command(create_ledger_group(), "ledger")
     click.version_option(__version__, "--version", prog_name="tas-import")(group)
+    # The language is applied by main() before the commands are built; the option exists
+    # so that click accepts it in front of a command as well as after it.
+    click.option(
+        "--lang",
+        type=click.Choice(["en", "cs"]),
+        expose_value=False,
+        help=_("Language of messages (or TAS_IMPORT_LANG)."),
+    )(group)
     return group
 
 

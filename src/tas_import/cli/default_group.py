@@ -18,9 +18,22 @@ class DefaultCommandGroup(click.Group):
         self.default_command = default_command
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not self._is_group_option(args[0]):
-            args = [self.default_command, *args]
+        position = self._first_command_position(args)
+        if position < len(args):
+            first = args[position]
+            if first not in self.commands and first not in ("--help", "-h", "--version"):
+                args = [*args[:position], self.default_command, *args[position:]]
         return super().parse_args(ctx, args)
 
-    def _is_group_option(self, arg: str) -> bool:
-        return arg in ("--help", "-h", "--version")
+    @staticmethod
+    def _first_command_position(args: list[str]) -> int:
+        """Skip the group's own ``--lang VALUE`` so ``tas-import --lang cs ledger`` works."""
+        position = 0
+        while position < len(args):
+            if args[position] == "--lang":
+                position += 2
+            elif args[position].startswith("--lang="):
+                position += 1
+            else:
+                break
+        return position

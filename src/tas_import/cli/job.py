@@ -18,9 +18,10 @@ from pathlib import Path
 
 from tas_import.cli.ordering import ResultsInOrder
 from tas_import.coercion import Coercer, format_problems
-from tas_import.delivery import Delivery, DuplicateKeys
+from tas_import.delivery import Delivery
 from tas_import.errors import ExitCode, TasImportError
 from tas_import.i18n import _
+from tas_import.keys import DuplicateKeys, describe_key
 from tas_import.mapping import Mapping
 from tas_import.progress import Progress
 from tas_import.reading import ReadOptions, RowSource, open_source, resolve_columns
@@ -32,7 +33,7 @@ from tas_import.results import (
     default_results_path,
     unguard_csv_text,
 )
-from tas_import.rows import CellValue, CoercedRow, RowResult, SourceRow, Status
+from tas_import.rows import CellProblem, CellValue, CoercedRow, RowResult, SourceRow, Status
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +123,14 @@ def unguard_row(row: SourceRow) -> SourceRow:
 class RowClassifier:
     """Decide the outcome of a row that needs no request: invalid, duplicate, over the limit."""
 
-    def __init__(self, limit: int | None, report: ProblemReport | None) -> None:
+    def __init__(
+        self, limit: int | None, report: ProblemReport | None, key_columns: list[str]
+    ) -> None:
         self.limit = limit
         self.report = report
         self.duplicates = DuplicateKeys()
         self.seen = 0
+        self.key_label = ", ".join(key_columns) or _("all columns")
 
     def classify(self, row: CoercedRow) -> RowResult | None:
         """Return the row's result, or None when the row is valid and may be sent."""
@@ -140,7 +144,14 @@ class RowClassifier:
             if self.report is not None:
                 self.report.add(row.number, row.problems)
             return RowResult(row.number, Status.INVALID, format_problems(row.problems))
-        return self.duplicates.check(row)
+
+        duplicate = self.duplicates.check(row)
+        if duplicate is not None and self.report is not None:
+            problem = CellProblem(
+                self.key_label, describe_key(row.key or ""), _("repeats the key of an earlier row")
+            )
+            self.report.add(row.number, [problem])
+        return duplicate
 
 
 class FileImport:
@@ -169,7 +180,7 @@ class FileImport:
     def validate(self) -> None:
         """Read and coerce every row once, sending nothing; count rows and valid rows."""
         source, coercer = self.open()
-        classifier = RowClassifier(self.settings.limit, None)
+        classifier = RowClassifier(self.settings.limit, None, self.mapping.key)
         with source:
             for batch in batches(rows_of(source)):
                 for row in coercer.coerce_batch(batch):
@@ -192,7 +203,7 @@ class FileImport:
         """Validate every row and write the results sheet with valid/invalid outcomes."""
         report = ProblemReport()
         source, coercer = self.open()
-        classifier = RowClassifier(self.settings.limit, report)
+        classifier = RowClassifier(self.settings.limit, report, self.mapping.key)
         with source:
             writer = self._open_writer(source)
             with writer:
@@ -216,7 +227,7 @@ class FileImport:
         """Send every valid row through ``delivery`` and write the results in source order."""
         report = ProblemReport()
         source, coercer = self.open()
-        classifier = RowClassifier(self.settings.limit, report)
+        classifier = RowClassifier(self.settings.limit, report, self.mapping.key)
         with source:
             writer = self._open_writer(source)
             with writer:

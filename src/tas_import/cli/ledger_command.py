@@ -1,6 +1,6 @@
 """``tas-import ledger``: list and export what the ledger stores, settle a doubtful row.
 
-An ``unknown`` row (no answer from TAS, or a run killed while sending it) is never sent
+An ``unknown`` row (no response from TAS, or a run killed while sending it) is never sent
 again on its own, because TAS cannot be asked whether the case exists. After looking in
 TAS the operator settles it: ``--created --case-id N`` makes the next run skip the row,
 ``--not-created`` makes it send the row again.
@@ -95,7 +95,7 @@ def _state_option() -> Callable[[_F], _F]:
     return click.option(
         "--state",
         "state_path",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click.Path(path_type=Path),
         default=None,
         help=_(
             "Ledger file [default: $XDG_STATE_HOME/tas-import/ledger.sqlite, or "

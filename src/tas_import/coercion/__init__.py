@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from hashlib import sha256
 from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from tas_import.coercion.canonical import canonical_json, member_fragment
@@ -75,10 +76,12 @@ class Coercer:
         constant_columns = (repeat(value, len(rows)) for value in constants.values())
         row_values = zip(*constant_columns, *columns, strict=True)
         if not invalid and not omitted:
-            return [
-                CoercedRow(row.number, dict(zip(all_names, values, strict=True)), [], key)
-                for row, values, key in zip(rows, row_values, keys, strict=True)
-            ]
+            # C-level map calls: this runs for every row of a valid file. Every values tuple
+            # has one item per name, by construction of row_values.
+            payloads = map(dict, map(zip, repeat(all_names), row_values))
+            no_problems: Iterable[list[CellProblem]] = map(list, repeat((), len(rows)))
+            numbers = map(attrgetter("number"), rows)
+            return list(map(CoercedRow, numbers, payloads, no_problems, keys))
 
         coerced: list[CoercedRow] = []
         for index, values in enumerate(row_values):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from itertools import repeat
+from itertools import compress, count, repeat
 from json.encoder import encode_basestring
+from operator import is_
 from typing import Any, Protocol
 
 from tas_import.coercion.canonical import json_fragment
@@ -124,11 +125,22 @@ class VariableCoercer:
         if None not in results:
             return results
 
-        for index, raw in enumerate(raws):
-            if results[index] is not None:
-                continue
+        # The misses are found in C as well; a column of unique values (an employee number,
+        # an e-mail) misses on every cell once its cache is full.
+        misses = list(compress(count(), map(is_, results, repeat(None))))
+        coerce_text = self._coerce_text
+        if len(cache) >= CACHE_LIMIT:
+            for index in misses:
+                raw = raws[index]
+                results[index] = (
+                    coerce_text(raw) if raw.__class__ is str else self._coerce_native(raw)
+                )
+            return results
+
+        for index in misses:
+            raw = raws[index]
             if raw.__class__ is str:
-                result = self._coerce_text(raw)
+                result = coerce_text(raw)
                 if len(cache) < CACHE_LIMIT:
                     cache[raw] = result
             else:

@@ -47,9 +47,10 @@ def check_decodes(path: Path, encoding: str) -> None:
     """Decode the whole file once, so that a bad byte or a NUL is reported before any row.
 
     Raises :class:`InputFileError` naming the line, the byte offset and the byte value.
+    Lines are counted only when a problem is found, by decoding the chunks before it again.
     """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    line = 1
+    chunks = 0
     offset = 0
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK_SIZE):
@@ -57,18 +58,33 @@ def check_decodes(path: Path, encoding: str) -> None:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as error:
                 before = chunk[: max(error.start, 0)].decode(encoding, errors="replace")
-                raise _decode_error(path, encoding, line + _count_lines(before),
-                                    offset + error.start, chunk[error.start]) from None
+                line = _lines_before(path, encoding, chunks) + _count_lines(before)
+                raise _decode_error(path, encoding, line, offset + error.start,
+                                    chunk[error.start]) from None
 
             if "\x00" in text:
                 before = text[: text.index("\x00")]
-                raise _nul_error(path, line + _count_lines(before))
-            line += _count_lines(text)
+                raise _nul_error(path, _lines_before(path, encoding, chunks) + _count_lines(before))
+            chunks += 1
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise _truncated_error(path, encoding, line) from None
+        raise _truncated_error(path, encoding, _lines_before(path, encoding, chunks)) from None
+
+
+def _lines_before(path: Path, encoding: str, chunks: int) -> int:
+    """Return the line number at the start of chunk ``chunks`` (0-based) of ``path``.
+
+    The chunks are decoded and counted one by one as :func:`check_decodes` reads them, so
+    a CRLF split between two chunks counts as in that pass.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    with path.open("rb") as stream:
+        for _chunk_index in range(chunks):
+            line += _count_lines(decoder.decode(stream.read(_CHUNK_SIZE)))
+    return line
 
 
 def _bom_encoding(head: bytes) -> str | None:

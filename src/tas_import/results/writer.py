@@ -149,10 +149,6 @@ class ResultsWriter:
         """Append many rows at once; the file is the same as from :meth:`write` per row."""
         if self._closed:
             raise RuntimeError("ResultsWriter.write_many() called after close()")
-        if self._csv is None:
-            for cells, result in zip(cells_rows, results, strict=True):
-                self.write(cells, result)
-            return
 
         keep = self._keep_columns
         width = len(keep)
@@ -166,12 +162,25 @@ class ResultsWriter:
             values += [result.number, result.status.value, _case_id_value(result.case_id),
                        result.message]
             rows.append(values)
-        self._csv.write_rows(rows)
+        self._write_rows(rows, results)
 
         self.counts.update(result.status for result in results)
         for result in results:
             if result.message and result.status in _PROBLEM_STATUSES:
                 self._count_reason(result)
+
+    def _write_rows(self, rows: list[list[CellValue]], results: Sequence[RowResult]) -> None:
+        """Write rows to the XLSX sheet while they fit, the rest to CSV (see :meth:`write`)."""
+        if self._xlsx is not None:
+            room = self.max_xlsx_rows - 1 - self._xlsx.rows_written
+            self._xlsx.write_rows(rows[:room], [result.status for result in results[:room]])
+            if len(rows) <= room:
+                return
+            self._switch_to_csv()
+            rows = rows[room:]
+
+        assert self._csv is not None
+        self._csv.write_rows(rows)
 
     def most_common_reasons(self, limit: int = 10) -> list[tuple[str, int]]:
         """Return the most frequent messages of rows that need attention, with their counts."""

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ import xlsxwriter  # type: ignore[import-untyped]  # ships no py.typed marker (3
 
 from tas_import.i18n import current_language
 from tas_import.results.cells import (
+    FORMULA_PREFIXES,
     MAX_COLUMN_WIDTH,
     MIN_COLUMN_WIDTH,
     display_width,
@@ -36,6 +40,14 @@ XLSX_MAX_ROWS = 1_048_576
 
 # The message column contains sentences, so it may grow wider than a data column.
 MESSAGE_MAX_WIDTH = 90
+
+# Writes one cell: (row, column, value).
+CellWriter = Callable[[int, int, CellValue], None]
+
+_NONE = type(None)
+_TEXT_CLASSES = frozenset({str, _NONE})
+_NUMBER_CLASSES = frozenset({int, float, _NONE})
+_DATE_CLASSES = frozenset({datetime.date, _NONE})
 
 
 class XlsxResultsSheet:
@@ -75,6 +87,36 @@ class XlsxResultsSheet:
                 self._widths[column] = width
 
         self.rows_written += 1
+
+    def write_rows(self, rows: Sequence[Sequence[CellValue]], statuses: Sequence[Status]) -> None:
+        """Append many data rows; the file is the same as from :meth:`write_row` per row.
+
+        Each column of the batch is checked once. A column of only plain text, only
+        finite numbers or only dates gets one writer for all its cells, which skips the
+        per-cell type dispatch, formula check and width estimate of :meth:`write_row`.
+        Other columns are written cell by cell as there.
+        """
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        status_column = len(columns) - 3
+        writers = [self._column_writer(column) for column in columns]
+        writers[status_column] = self._skip_cell
+        for index, column in enumerate(columns):
+            if index != status_column:
+                self._widen(index, column)
+        status_width = max(len(status.value) for status in statuses)
+        self._widths[status_column] = max(self._widths[status_column], status_width)
+
+        write_status = self._sheet.write_string
+        status_format = self._formats.status
+        row_index = self.rows_written
+        for values, status in zip(rows, statuses, strict=True):
+            row_index += 1
+            write_status(row_index, status_column, status.value, status_format(status))
+            for column_index, (write, value) in enumerate(zip(writers, values, strict=True)):
+                write(row_index, column_index, value)
+        self.rows_written = row_index
 
     def close(self, summary: SummaryData | None) -> None:
         """Set widths and autofilter, add the Summary sheet (if given) and write the file."""
@@ -130,6 +172,56 @@ class XlsxResultsSheet:
         # when a user edits it and presses Enter, where Excel would otherwise evaluate it.
         text_format = self._formats.quoted if needs_formula_guard(text) else None
         self._sheet.write_string(row, column, text, text_format)
+
+    def _column_writer(self, column: Sequence[CellValue]) -> CellWriter:
+        """Choose the writer for every cell of ``column``; see :meth:`write_rows`.
+
+        A column without empty cells gets xlsxwriter's own method, which saves one Python
+        call per cell. ``write_number`` formats an int as it formats the equal float.
+        """
+        classes = set(map(type, column))
+        has_empty = _NONE in classes or "" in column
+        sheet = self._sheet
+
+        if classes <= _TEXT_CLASSES:
+            if any(map(str.startswith, filter(None, column), repeat(FORMULA_PREFIXES))):
+                return self._write_value  # some cells may need the quote prefix
+            return self._write_plain_text if has_empty else sheet.write_string
+        if classes <= _NUMBER_CLASSES and all(
+            map(math.isfinite, filter(None, column))
+        ):
+            return self._write_plain_number if has_empty else sheet.write_number
+        if classes <= _DATE_CLASSES:
+            if has_empty:
+                return self._write_plain_date
+            return partial(sheet.write_datetime, cell_format=self._formats.date)
+        return self._write_value
+
+    def _write_plain_text(self, row: int, column: int, value: CellValue) -> None:
+        if value:
+            self._sheet.write_string(row, column, value)
+
+    def _write_plain_number(self, row: int, column: int, value: CellValue) -> None:
+        if value is not None:
+            self._sheet.write_number(row, column, value)
+
+    def _write_plain_date(self, row: int, column: int, value: CellValue) -> None:
+        if value is not None:
+            self._sheet.write_datetime(row, column, value, self._formats.date)
+
+    def _skip_cell(self, row: int, column: int, value: CellValue) -> None:
+        pass
+
+    def _widen(self, index: int, column: Sequence[CellValue]) -> None:
+        """Grow the width of column ``index`` to its widest cell in ``column``."""
+        if set(map(type, column)) <= _TEXT_CLASSES:
+            # The longest text is an upper bound of its longest line, and cheap to find.
+            longest = max(map(len, filter(None, column)), default=0)
+            if longest <= self._widths[index]:
+                return
+        width = max(map(display_width, column))
+        if width > self._widths[index]:
+            self._widths[index] = width
 
     def _apply_column_widths(self) -> None:
         message_column = self._column_count - 1
