@@ -180,3 +180,20 @@ def test_header_row_option(tmp_path: Path) -> None:
     headers, rows = read(path, ReadOptions(header_row=2))
     assert headers == ["a", "b"]
     assert rows[0].number == 3
+
+
+def test_crlf_across_chunks_counts_once(tmp_path: Path) -> None:
+    chunk_size = 1 << 20
+    head = b"a,b\r\n"
+    line = b"1,Novakova Jana\r\n"
+    lines_before = (chunk_size - len(head)) // len(line)
+    # Pad the last full line so that its CR is the chunk's last byte and its LF the next's first.
+    padding = chunk_size - len(head) - lines_before * len(line) - len(b"2,\r")
+    content = head + line * lines_before + b"2," + b"x" * padding + b"\r\n" + b"3,\x81\r\n"
+    assert content[chunk_size - 1 : chunk_size + 1] == b"\r\n"
+    path = tmp_path / "crlf-boundary.csv"
+    path.write_bytes(content)
+
+    expected_line = content.count(b"\r\n", 0, content.index(b"\x81")) + 1
+    with pytest.raises(InputFileError, match=f"line {expected_line}:"):
+        open_source(path, ReadOptions(encoding="utf-8"))

@@ -58,33 +58,39 @@ def check_decodes(path: Path, encoding: str) -> None:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as error:
                 before = chunk[: max(error.start, 0)].decode(encoding, errors="replace")
-                line = _lines_before(path, encoding, chunks) + _count_lines(before)
+                line = _line_of(path, encoding, chunks, before)
                 raise _decode_error(path, encoding, line, offset + error.start,
                                     chunk[error.start]) from None
 
             if "\x00" in text:
                 before = text[: text.index("\x00")]
-                raise _nul_error(path, _lines_before(path, encoding, chunks) + _count_lines(before))
+                raise _nul_error(path, _line_of(path, encoding, chunks, before))
             chunks += 1
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise _truncated_error(path, encoding, _lines_before(path, encoding, chunks)) from None
+        raise _truncated_error(path, encoding, _line_of(path, encoding, chunks, "")) from None
 
 
-def _lines_before(path: Path, encoding: str, chunks: int) -> int:
-    """Return the line number at the start of chunk ``chunks`` (0-based) of ``path``.
+def _line_of(path: Path, encoding: str, chunks: int, tail: str) -> int:
+    """Return the line number at the end of ``tail``, the text after the first ``chunks``.
 
-    The chunks are decoded and counted one by one as :func:`check_decodes` reads them, so
-    a CRLF split between two chunks counts as in that pass.
+    A CRLF pair split between two pieces of text counts as one line end, as in one piece.
     """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     line = 1
+    previous = ""
     with path.open("rb") as stream:
         for _chunk_index in range(chunks):
-            line += _count_lines(decoder.decode(stream.read(_CHUNK_SIZE)))
-    return line
+            text = decoder.decode(stream.read(_CHUNK_SIZE))
+            line += _count_lines(text) - _split_crlf(previous, text)
+            previous = text or previous
+    return line + _count_lines(tail) - _split_crlf(previous, tail)
+
+
+def _split_crlf(previous: str, text: str) -> int:
+    return 1 if previous.endswith("\r") and text.startswith("\n") else 0
 
 
 def _bom_encoding(head: bytes) -> str | None:
