@@ -301,7 +301,9 @@ VARIABLE_MODELS: dict[str, type[VariableBase]] = {
 class Mapping(StrictModel):
     """A whole mapping file: one TAS template and where each of its variables comes from."""
 
-    template: int = Field(description="The processId: the TAS template (process header) id.")
+    template: int = Field(
+        gt=0, description="The processId: the TAS template (process header) id."
+    )
     source: SourceSettings = Field(default_factory=SourceSettings)
     defaults: Defaults = Field(default_factory=Defaults)
     key: list[str] = Field(

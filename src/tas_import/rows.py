@@ -48,6 +48,9 @@ class SourceRow:
     number: int
     cells: dict[str, CellValue]
     error: str | None = None
+    # A hint added to the message when the row turns out invalid, e.g. that the row is
+    # shorter than the header, so its values may have shifted.
+    note: str | None = None
 
 
 @dataclass(slots=True)

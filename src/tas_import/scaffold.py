@@ -21,6 +21,13 @@ from tas_import.rows import SourceRow
 from tas_import.templates import Template
 
 MAX_SAMPLE_LENGTH = 30
+# Rows read to find samples: enough to see past blank cells at the top of a column.
+SCAN_ROWS = 200
+
+CZECH_SAMPLE = re.compile(
+    r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+|-?\d+,\d+|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|(?i:ano|ne)"
+)
+ENGLISH_SAMPLE = re.compile(r"-?\d+\.\d+|\d{1,2}/\d{1,2}/\d{2,4}|(?i:yes|no)")
 
 
 def _looks_like_rules() -> list[tuple[re.Pattern[str], str]]:
@@ -52,8 +59,16 @@ class ScaffoldSource(Protocol):
 def render_scaffold(
     source: ScaffoldSource, *, sample_rows: int = 5, template: Template | None = None
 ) -> str:
-    """Return the YAML text of a mapping with one text variable per column of ``source``."""
-    rows = list(islice(iter(source), sample_rows))
+    """Return the YAML text of a mapping with one text variable per column of ``source``.
+
+    Each column shows up to ``sample_rows`` non-empty values from the first rows. The
+    Czech preset is written only when the samples look Czech (``1 234,50``,
+    ``31.12.2026``, ano/ne) rather than English (``4.60``, ``7/5/2011``).
+    """
+    rows = list(islice(iter(source), SCAN_ROWS))
+    samples = {
+        column.key: _column_samples(rows, column.key, sample_rows) for column in source.columns
+    }
     lines = [
         "# yaml-language-server: $schema=schema.json",
         "# " + _("Mapping scaffold: every column is mapped as text. Rename each variable to the"),
@@ -61,15 +76,14 @@ def render_scaffold(
         "# " + _("The schema line above expects a copy of mappings/schema.json beside this file."),
         f"template: {template.id if template is not None else 0}"
         + ("" if template is not None else "  # " + _("TODO: the TAS template id (processId)")),
-        "defaults:",
-        "  preset: cz  # " + _("decimal comma, space thousands, dd.mm.yyyy, ano/ne"),
+        *_defaults_lines(samples.values()),
         "variables:",
     ]
 
     used_names: set[str] = set()
     template_names = {_fold(name): name for name in (template.variables if template else {})}
     for column in source.columns:
-        values = [row.cells.get(column.key) for row in rows]
+        values = samples[column.key]
         name = template_names.get(_fold(column.header)) or _variable_name(column.header)
         name = _unique(name, used_names)
         lines.extend(_variable_lines(name, column.header, values, template))
@@ -80,6 +94,22 @@ def render_scaffold(
             lines.append("# " + _("Template variables without a column: {names}",
                                   names=", ".join(unmapped)))
     return "\n".join(lines) + "\n"
+
+
+def _column_samples(rows: list[SourceRow], key: str, limit: int) -> list[Any]:
+    values = (row.cells.get(key) for row in rows)
+    non_empty = (value for value in values if value is not None and value != "")
+    return list(islice(non_empty, limit))
+
+
+def _defaults_lines(samples: Iterable[list[Any]]) -> list[str]:
+    texts = [value.strip() for values in samples for value in values if isinstance(value, str)]
+    czech = sum(1 for text in texts if CZECH_SAMPLE.fullmatch(text))
+    english = sum(1 for text in texts if ENGLISH_SAMPLE.fullmatch(text))
+    comment = _("decimal comma, space thousands, dd.mm.yyyy, ano/ne")
+    if czech and czech >= english:
+        return ["defaults:", "  preset: cz  # " + comment]
+    return ["# defaults: {preset: cz}  # " + comment]
 
 
 def _variable_lines(

@@ -73,3 +73,35 @@ def test_fixed_xlsx_results_imported_again(invoke: Invoke, workdir: Path) -> Non
 
     assert result.exit_code == 0, result.output
     assert len(CaseStore(workdir / "tas-sandbox.sqlite").list_cases()) == 60
+
+
+def test_results_ignore_mapping_header_row(invoke: Invoke, workdir: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nástupy, prosinec 2026"])
+    sheet.append([])
+    sheet.append(["Osobní číslo", "Mzda"])
+    sheet.append(["000101", 1000])
+    sheet.append(["000102", "hodně"])
+    export = workdir / "export.xlsx"
+    book.save(export)
+    mapping = workdir / "m.yaml"
+    mapping.write_text(
+        "template: 27\nsource: {header_row: 3}\nkey: [Osobní číslo]\nvariables:\n"
+        "  employeeNumber: {column: Osobní číslo, type: text}\n"
+        "  salary: {column: Mzda, type: number}\n",
+        encoding="utf-8",
+    )
+    invoke(export, "--mapping", mapping, "--sandbox")
+    results = workdir / "export.results.xlsx"
+    fixed = load_workbook(results)
+    fixed.worksheets[0]["B3"] = 2000
+    fixed.save(results)
+
+    result = invoke(results, "--mapping", mapping, "--sandbox")
+
+    assert result.exit_code == 0, result.output
+    assert len(CaseStore(workdir / "tas-sandbox.sqlite").list_cases()) == 2

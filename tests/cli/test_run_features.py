@@ -174,3 +174,52 @@ def test_results_fall_back_to_csv(
     assert not (workdir / "onboarding.results.xlsx").exists()
     lines = (workdir / "onboarding.results.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 61
+
+
+def test_formula_without_value_shown_as_formula(invoke: Invoke, workdir: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Osobní číslo", "Jméno", "Datum nástupu", "Mzda", "Oddělení"])
+    sheet.append(["000101", "Jiří", "01.02.2027", "=1/0", "IT"])
+    workbook = workdir / "formula.xlsx"
+    book.save(workbook)
+    mapping = workdir / "people.yaml"
+    mapping.write_text(
+        "template: 27\n"
+        "variables:\n"
+        "  salary: {column: Mzda, type: number}\n",
+        encoding="utf-8",
+    )
+
+    result = invoke(workbook, "--mapping", mapping, "--dry-run")
+
+    assert result.exit_code == 1, result.output
+    assert "'=1/0' is a formula without a saved value" in result.output
+    assert "FormulaWithoutValue" not in result.output
+    results = load_workbook(workdir / "formula.results.xlsx").worksheets[0]
+    assert results["D2"].value == "=1/0"
+    assert results["D2"].data_type == "s"
+
+
+def test_inbox_imports_dropped_results_sheet(
+    invoke: Invoke, workdir: Path, people_mapping: Path
+) -> None:
+    inbox = workdir / "inbox"
+    inbox.mkdir()
+    header = "Osobní číslo;Jméno;Datum nástupu;Mzda;Oddělení"
+    (inbox / "a.csv").write_text(header + "\n000201;Eva;01.02.2027;1 000;IT\n", encoding="utf-8")
+    fixed = f"{header};row;status;case_id;message\n000202;Ema;28.02.2027;1 000;IT;2;invalid;;x\n"
+    (inbox / "b.results.csv").write_text(fixed, encoding="utf-8-sig")
+
+    first = invoke(inbox, "--mapping", people_mapping, "--sandbox")
+    second = invoke(inbox, "--mapping", people_mapping, "--sandbox")
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert (inbox / "a.results.csv").exists()
+    assert (inbox / "b.results.results.csv").exists()
+    assert not (inbox / "a.results.results.csv").exists()
+    assert len(CaseStore(workdir / "tas-sandbox.sqlite").list_cases()) == 2

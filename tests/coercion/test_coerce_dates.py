@@ -85,3 +85,8 @@ def test_two_digit_year_future(coerce_one: CoerceOne) -> None:
 def test_two_digit_year_leaves_four_digits(coerce_one: CoerceOne) -> None:
     options = {"type": "date", "formats": ["%m/%d/%Y"], "two_digit_year": "past"}
     assert coerce_one("05/05/2064", None, **options).data == {"v": "2064-05-05"}
+
+
+def test_impossible_day_named(coerce_one: CoerceOne) -> None:
+    row = coerce_one("31.02.2027", {"preset": "cz"}, type="date")
+    assert row.problems[0].message == "is not a real date: that month has no such day"

@@ -5,6 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
+from tas_import.errors import MappingError
 from tas_import.mapping import load_mapping
 from tas_import.reading import Column
 from tas_import.rows import SourceRow
@@ -30,9 +33,17 @@ SOURCE = FakeSource(
 )
 
 
-def test_scaffold_loads_as_mapping(tmp_path: Path) -> None:
+def test_scaffold_needs_template_id(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_text(render_scaffold(SOURCE), encoding="utf-8")
+    with pytest.raises(MappingError, match="line 5: template"):
+        load_mapping(path)
+
+
+def test_scaffold_loads_as_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    text = render_scaffold(SOURCE).replace("template: 0", "template: 27")
+    path.write_text(text, encoding="utf-8")
     mapping = load_mapping(path)
     assert mapping.columns() == ["Osobní číslo", "Datum nástupu", "Mzda", "Nástup"]
     assert {variable.type for variable in mapping.variables.values()} == {"text"}
@@ -54,3 +65,24 @@ def test_scaffold_uses_template_names() -> None:
     assert "template: 27" in text
     assert '"datumNastupu":' in text
     assert "without a column: other" in text
+
+
+ENGLISH_SOURCE = FakeSource(
+    [Column("Score", "Score", "A", 0), Column("Hired", "Hired", "B", 1)],
+    [SourceRow(2, {"Score": None, "Hired": "7/5/2011"}),
+     SourceRow(3, {"Score": "4.60", "Hired": "3/30/2015"})],
+)
+
+
+def test_scaffold_czech_preset_when_czech() -> None:
+    assert "\n  preset: cz" in render_scaffold(SOURCE)
+
+
+def test_scaffold_no_preset_when_english() -> None:
+    text = render_scaffold(ENGLISH_SOURCE)
+    assert "\n  preset: cz" not in text
+    assert "# defaults: {preset: cz}" in text
+
+
+def test_scaffold_samples_skip_empty_cells() -> None:
+    assert "samples: '4.60'" in render_scaffold(ENGLISH_SOURCE)

@@ -71,8 +71,9 @@ def create_import_command() -> click.Command:
     @click.option("--template-file", type=click.Path(path_type=Path),
                   help=_("Check the mapping against this templates file before reading rows."))
     @click.option("--state", "state_path", type=click.Path(path_type=Path),
-                  help=_("Ledger file that remembers what was sent "
-                         "[default: $XDG_STATE_HOME/tas-import/ledger.sqlite]."))
+                  help=_("Ledger file that remembers what was sent [default: "
+                         "$XDG_STATE_HOME/tas-import/ledger.sqlite; with --sandbox, "
+                         "<sandbox-db>.ledger.sqlite beside the sandbox database]."))
     @click.option("--resend-unknown", is_flag=True,
                   help=_("Send rows whose earlier outcome is unknown again; use only after "
                          "checking in TAS that they were not created."))

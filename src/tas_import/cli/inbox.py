@@ -20,20 +20,37 @@ def is_results_file(path: Path) -> bool:
     return ".results" in path.suffixes
 
 
-def inbox_files(folder: Path) -> list[Path]:
-    """Return the spreadsheets of ``folder`` in name order, skipping results and hidden files.
+def source_stem(path: Path) -> str:
+    """Return the name of the file a results sheet was written for: ``a`` for ``a.results.csv``."""
+    name = path.name
+    return name[: name.rindex(".results")]
 
-    Office lock files (``~$name.xlsx``) and hidden files are left alone because another
-    program is writing them.
+
+def inbox_files(folder: Path) -> list[Path]:
+    """Return the spreadsheets of ``folder`` in name order.
+
+    A results sheet is imported only when the file it was written for is not in the
+    folder: HR staff drop a fixed results sheet into the inbox, while the results that a
+    run wrote beside its input must not be imported again. Office lock files
+    (``~$name.xlsx``) and hidden files are left alone because another program is
+    writing them.
     """
-    files = [
+    spreadsheets = [
         path
         for path in sorted(folder.iterdir(), key=lambda item: item.name)
         if path.is_file()
         and path.suffix.lower() in SPREADSHEET_SUFFIXES
         and not path.name.startswith((".", "~$"))
-        and not is_results_file(path)
     ]
+    names = {path.name for path in spreadsheets}
+    stems = {path.name[: -len(path.suffix)] for path in spreadsheets}
+
+    files = []
+    for path in spreadsheets:
+        if is_results_file(path) and source_stem(path) in stems | names:
+            logger.info("inbox %s: %s is the results of another file there", folder, path.name)
+            continue
+        files.append(path)
     logger.info("inbox %s: %d files", folder, len(files))
     return files
 

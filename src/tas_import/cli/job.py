@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from tas_import.cli.inbox import is_results_file
 from tas_import.cli.ordering import ResultsInOrder
 from tas_import.coercion import Coercer, format_problems
 from tas_import.delivery import Delivery
@@ -83,9 +84,15 @@ class FileOutcome:
         return self.error is None and self.exit_code in (ExitCode.OK, ExitCode.ROWS_FAILED)
 
 
-def read_options(mapping: Mapping, settings: FileSettings) -> ReadOptions:
-    """Combine the mapping's ``source`` settings with the command line, which wins."""
+def read_options(mapping: Mapping, settings: FileSettings, path: Path) -> ReadOptions:
+    """Combine the mapping's ``source`` settings with the command line, which wins.
+
+    A results sheet of an earlier run has its header in row 1 of its first sheet, so the
+    mapping's ``sheet`` and ``header_row``, written for the original export, do not apply.
+    """
     source = mapping.source
+    if is_results_file(path):
+        source = source.model_copy(update={"sheet": None, "header_row": None})
     return ReadOptions(
         sheet=settings.sheet if settings.sheet is not None else source.sheet,
         header_row=settings.header_row if settings.header_row is not None else source.header_row,
@@ -132,7 +139,7 @@ class RowClassifier:
         self.seen = 0
         self.key_label = ", ".join(key_columns) or _("all columns")
 
-    def classify(self, row: CoercedRow) -> RowResult | None:
+    def classify(self, row: CoercedRow, note: str | None = None) -> RowResult | None:
         """Return the row's result, or None when the row is valid and may be sent."""
         self.seen += 1
         if self.limit is not None and self.seen > self.limit:
@@ -143,7 +150,10 @@ class RowClassifier:
         if not row.is_valid:
             if self.report is not None:
                 self.report.add(row.number, row.problems)
-            return RowResult(row.number, Status.INVALID, format_problems(row.problems))
+            message = format_problems(row.problems)
+            if note:
+                message = _("{problems} (note: {note})", problems=message, note=note)
+            return RowResult(row.number, Status.INVALID, message)
 
         duplicate = self.duplicates.check(row)
         if duplicate is not None and self.report is not None:
@@ -169,7 +179,7 @@ class FileImport:
         self.valid_rows = 0
 
     def open(self) -> tuple[RowSource, Coercer]:
-        source = open_source(self.path, read_options(self.mapping, self.settings))
+        source = open_source(self.path, read_options(self.mapping, self.settings, self.path))
         try:
             column_keys = resolve_columns(source.columns, self.mapping.columns(), path=self.path)
             return source, Coercer(self.mapping, column_keys)
@@ -212,8 +222,9 @@ class FileImport:
                     # Whole batches go to the writer: per-row calls were most of the time
                     # of a dry-run over a large CSV.
                     results = [
-                        classifier.classify(row) or RowResult(row.number, Status.VALID)
-                        for row in coercer.coerce_batch(batch)
+                        classifier.classify(row, source_row.note)
+                        or RowResult(row.number, Status.VALID)
+                        for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True)
                     ]
                     writer.write_many([list(map(row.cells.get, keys)) for row in batch], results)
                     self.outcome.counts.update(result.status for result in results)
@@ -240,7 +251,7 @@ class FileImport:
                     for batch in batches(rows_of(source)):
                         for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True):
                             order.add(row.number, self._cells(source, source_row))
-                            result = classifier.classify(row)
+                            result = classifier.classify(row, source_row.note)
                             if result is None:
                                 yield row
                             else:

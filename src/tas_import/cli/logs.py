@@ -43,7 +43,7 @@ def configure_logging(
 ) -> RunContextFilter:
     """Send log records to stderr (by verbosity) and to ``log_file`` (everything from INFO).
 
-    ``-q`` shows errors only, the default warnings, ``-v`` info (one line per request),
+    ``-q`` and the default show errors only, ``-v`` info (one line per request),
     ``-vv`` debug. httpx and httpcore log every request at INFO; they stay at WARNING unless
     ``-vv`` asks for debug output.
     """
@@ -52,7 +52,9 @@ def configure_logging(
     for handler in list(root.handlers):
         root.removeHandler(handler)
 
-    console_level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(
+    # Without -v the console shows only errors: what a user must know (a stop, a switch to
+    # CSV results) is printed by the command itself, translated.
+    console_level = logging.ERROR if quiet else {0: logging.ERROR, 1: logging.INFO}.get(
         verbosity, logging.DEBUG
     )
     console = logging.StreamHandler(sys.stderr)

@@ -45,6 +45,8 @@ class DateConverter:
         if not moments:
             if self.excel_serial and text.isdigit():
                 return self._from_serial(float(text))
+            if _names_impossible_day(text, self.formats):
+                raise CellRejected(_("is not a real date: that month has no such day"))
             raise CellRejected(
                 _("is not a date in format {formats}", formats=describe_formats(self.formats))
             )
@@ -145,6 +147,18 @@ def _shift_years(moment: dt.datetime, years: int) -> dt.datetime:
     except ValueError:
         # 29 February of a year like 2000 has no match a century away (1900 is no leap year).
         raise CellRejected(_("is 29 February in a year that has none")) from None
+
+
+def _names_impossible_day(text: str, formats: list[str]) -> bool:
+    """Tell whether ``text`` fits a format's shape but names a day the month lacks (31.02.)."""
+    for strptime_format in formats:
+        try:
+            dt.datetime.strptime(text, strptime_format)
+        except ValueError as error:
+            # CPython's strptime words this case "day is out of range for month".
+            if "out of range" in str(error):
+                return True
+    return False
 
 
 def _parse_all(

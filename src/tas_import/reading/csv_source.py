@@ -70,14 +70,15 @@ class CsvSource:
                 if "" in record:
                     values = [value or None for value in record]
 
-                error = None
+                error = note = None
                 if len(values) > width:
                     error = self._extra_cells_error(values[width:])
                 elif len(values) < width:
+                    note = self._missing_cells_note(len(values))
                     values.extend([None] * (width - len(values)))
                 if not contiguous:
                     values = [values[position] for position in positions]
-                yield SourceRow(line, dict(zip(keys, values, strict=False)), error)
+                yield SourceRow(line, dict(zip(keys, values, strict=False)), error, note)
 
                 record = []
                 while not any(record):  # rows of empty cells are skipped, as in Excel
@@ -167,6 +168,13 @@ class CsvSource:
             except csv.Error:
                 pass  # reported with its line when the rows are read
         return found
+
+    def _missing_cells_note(self, count: int) -> str:
+        return _(
+            "the row has {count} cells but the header has {width}: a value may be missing, "
+            "so the later values may have moved one column to the left",
+            count=count, width=self._width,
+        )
 
     def _extra_cells_error(self, extra: list[str | None]) -> str | None:
         if not any(extra):

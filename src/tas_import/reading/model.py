@@ -42,6 +42,12 @@ class FormulaWithoutValue:
     formula: str  # formula text without the leading "=", empty for a shared formula
     error: str | None = None  # the cached error instead of a value, e.g. "#DIV/0!"
 
+    def __str__(self) -> str:
+        """Show the cell as Excel's formula bar does (``=1/0``), or its error if unknown."""
+        if self.formula:
+            return "=" + self.formula
+        return self.error or "="
+
 
 class RowSource(Protocol):
     """An open input file: its columns and, iterated once, its data rows."""
