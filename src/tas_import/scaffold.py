@@ -11,12 +11,14 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, Protocol
 
 from tas_import.coercion import format_value
 from tas_import.i18n import _
+from tas_import.reading.headers import lettered_header
 from tas_import.rows import SourceRow
 from tas_import.templates import Template
 
@@ -80,13 +82,18 @@ def render_scaffold(
         "variables:",
     ]
 
+    header_counts = Counter(column.header for column in source.columns)
     used_names: set[str] = set()
     template_names = {_fold(name): name for name in (template.variables if template else {})}
     for column in source.columns:
         values = samples[column.key]
         name = template_names.get(_fold(column.header)) or _variable_name(column.header)
         name = _unique(name, used_names)
-        lines.extend(_variable_lines(name, column.header, values, template))
+        # A repeated header is written with its column letter, which picks one column.
+        header = column.header
+        if header_counts[header] > 1:
+            header = lettered_header(header, column.letter)
+        lines.extend(_variable_lines(name, header, values, template))
 
     if template is not None:
         unmapped = sorted(set(template.variables) - used_names)

@@ -86,3 +86,13 @@ def test_scaffold_no_preset_when_english() -> None:
 
 def test_scaffold_samples_skip_empty_cells() -> None:
     assert "samples: '4.60'" in render_scaffold(ENGLISH_SOURCE)
+
+
+def test_scaffold_letters_repeated_headers() -> None:
+    source = FakeSource(
+        [Column("Příjmení", "Příjmení", "A", 0), Column("Příjmení (C)", "Příjmení", "C", 2)],
+        [SourceRow(2, {"Příjmení": "Nová", "Příjmení (C)": "Novák"})],
+    )
+    text = render_scaffold(source)
+    assert 'column: "Příjmení (A)"' in text
+    assert 'column: "Příjmení (C)"' in text

@@ -53,3 +53,10 @@ def test_repeated_header_unmapped_is_fine() -> None:
 def test_repeated_header_by_key() -> None:
     resolved = resolve_columns(columns("Jméno", "Jméno"), ["Jméno (B)"], path=PATH)
     assert resolved == {"Jméno (B)": "Jméno (B)"}
+
+
+def test_lettered_header_picks_first_duplicate() -> None:
+    columns = [Column("Příjmení", "Příjmení", "A", 0), Column("Jméno", "Jméno", "B", 1),
+               Column("Příjmení (C)", "Příjmení", "C", 2)]
+    resolved = resolve_columns(columns, ["Příjmení (A)", "Příjmení (C)"], path=Path("x.csv"))
+    assert resolved == {"Příjmení (A)": "Příjmení", "Příjmení (C)": "Příjmení (C)"}

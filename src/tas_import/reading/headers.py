@@ -96,6 +96,11 @@ def _unique_key(header: str, letter: str, used_keys: set[str]) -> str:
     return key
 
 
+def lettered_header(header: str, letter: str) -> str:
+    """Return the name that picks one of several columns with the same header: "Name (D)"."""
+    return f"{header} ({letter})"
+
+
 def resolve_columns(
     columns: Sequence[Column],
     wanted: Iterable[str],
@@ -105,8 +110,9 @@ def resolve_columns(
 ) -> dict[str, str]:
     """Map each header name the mapping refers to onto the key of its column.
 
-    Matching compares :func:`normalise_header` forms; a name that equals a column key
-    exactly (such as "Name (D)" for a repeated header) also matches. A missing column
+    Matching compares :func:`normalise_header` forms. A name that adds the column letter
+    to a header ("Name (D)") picks that one column, which is how a mapping tells repeated
+    headers apart; a name equal to a column key also matches. A missing column
     raises :class:`InputFileError` with the closest existing header as a hint; a name
     that matches two or more columns raises one naming their letters. Repeated headers
     that the mapping does not use are fine.
@@ -115,11 +121,17 @@ def resolve_columns(
     for column in columns:
         by_header.setdefault(normalise_header(column.header), []).append(column)
     by_key = {column.key: column for column in columns}
+    by_lettered_header = {
+        lettered_header(normalise_header(column.header), column.letter): column
+        for column in columns
+    }
 
     resolved: dict[str, str] = {}
     missing: list[str] = []
     for name in wanted:
         matches = by_header.get(normalise_header(name), [])
+        if not matches and normalise_header(name) in by_lettered_header:
+            matches = [by_lettered_header[normalise_header(name)]]
         if not matches and name in by_key:
             matches = [by_key[name]]
         if not matches:
@@ -142,8 +154,11 @@ def _duplicate_header_error(name: str, matches: Sequence[Column], path: Path) ->
           file=path.name, header=name, letters=letters),
         path=path,
         column=name,
-        hint=_("Rename the columns in the file so that each header is unique, or refer to "
-               "a later one by its key, for example '{key}'.", key=matches[1].key),
+        hint=_("Rename the columns in the file so that each header is unique, or add the "
+               "column letter in the mapping: {names}.",
+               names=", ".join(
+                   f"'{lettered_header(column.header, column.letter)}'" for column in matches
+               )),
     )
 
 
