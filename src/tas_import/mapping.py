@@ -11,6 +11,7 @@ one :class:`MappingError` naming the file, the line, the key path and a suggeste
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -156,6 +157,24 @@ class Defaults(StrictModel):
         return self.false if self.false is not None else list(DEFAULT_FALSE_WORDS)
 
 
+def check_strptime_formats(formats: list[str] | None) -> None:
+    """Raise ValueError unless every format is one that strptime can read back."""
+    sample = dt.datetime(2001, 2, 3, 4, 5, 6)
+    for strptime_format in formats or []:
+        if "%" not in strptime_format:
+            raise ValueError(
+                _("'{format}' is not a date format: it has no % directive such as %d",
+                  format=strptime_format)
+            )
+        try:
+            dt.datetime.strptime(sample.strftime(strptime_format), strptime_format)
+        except ValueError as error:
+            raise ValueError(
+                _("'{format}' is not a valid date format: {error}",
+                  format=strptime_format, error=error)
+            ) from None
+
+
 class VariableBase(StrictModel):
     """Settings every variable type has."""
 
@@ -213,6 +232,14 @@ class NumericSettings(VariableBase):
     min: Decimal | None = None
     max: Decimal | None = None
 
+    @model_validator(mode="after")
+    def _range_not_empty(self) -> NumericSettings:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(
+                _("min {min} is larger than max {max}", min=self.min, max=self.max)
+            )
+        return self
+
 
 class IntegerVariable(NumericSettings):
     type: Literal["integer"]
@@ -237,11 +264,21 @@ class DateVariable(VariableBase):
         "birth dates) or future (not before today).",
     )
 
+    @model_validator(mode="after")
+    def _formats_valid(self) -> DateVariable:
+        check_strptime_formats(self.formats)
+        return self
+
 
 class DatetimeVariable(VariableBase):
     type: Literal["datetime"]
     formats: list[str] | None = Field(default=None, min_length=1)
     output: str = Field(default="%Y-%m-%dT%H:%M:%S", description="strftime format of the value.")
+
+    @model_validator(mode="after")
+    def _formats_valid(self) -> DatetimeVariable:
+        check_strptime_formats(self.formats)
+        return self
 
 
 class BooleanOutput(StrictModel):
@@ -254,6 +291,17 @@ class BooleanVariable(VariableBase):
     true: list[Word] | None = Field(default=None, min_length=1)
     false: list[Word] | None = Field(default=None, min_length=1)
     output: BooleanOutput = Field(default_factory=BooleanOutput)
+
+    @model_validator(mode="after")
+    def _words_distinct(self) -> BooleanVariable:
+        both = {word.casefold() for word in self.true or []} & {
+            word.casefold() for word in self.false or []
+        }
+        if both:
+            raise ValueError(
+                _("{words} is in both the true and the false list", words=", ".join(sorted(both)))
+            )
+        return self
 
 
 class ChoiceVariable(VariableBase):

@@ -1,0 +1,30 @@
+"""Mapping mistakes caught when the mapping is loaded, with file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tas_import.errors import MappingError
+from tas_import.mapping import load_mapping
+
+CASES = {
+    "unknown directive": ("d: {column: D, type: date, formats: ['%Q']}", "not a valid date format"),
+    "no directive": ("d: {column: D, type: date, formats: ['dd.mm.yyyy']}", "no % directive"),
+    "empty range": ("n: {column: N, type: number, min: 10, max: 1}", "larger than max"),
+    "same word": ("b: {column: B, type: boolean, true: [ano], false: [ANO]}", "both the true"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_mapping_mistake_named(case: str, tmp_path: Path) -> None:
+    variable, expected = CASES[case]
+    path = tmp_path / "m.yaml"
+    path.write_text(f"template: 27\nvariables:\n  {variable}\n", encoding="utf-8")
+
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+
+    assert expected in caught.value.message
+    assert "m.yaml, line 3" in caught.value.message
