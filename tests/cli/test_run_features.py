@@ -223,3 +223,15 @@ def test_inbox_imports_dropped_results_sheet(
     assert (inbox / "b.results.results.csv").exists()
     assert not (inbox / "a.results.results.csv").exists()
     assert len(CaseStore(workdir / "tas-sandbox.sqlite").list_cases()) == 2
+
+
+def test_empty_inbox_exits_0(invoke: Invoke, workdir: Path, people_mapping: Path) -> None:
+    inbox = workdir / "inbox"
+    inbox.mkdir()
+    summary = workdir / "summary.json"
+
+    result = invoke(inbox, "--mapping", people_mapping, "--sandbox", "--summary-json", summary)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Nothing to import: the folder ")
+    assert json.loads(summary.read_text(encoding="utf-8"))["files"] == []

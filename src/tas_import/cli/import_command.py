@@ -199,6 +199,14 @@ def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:
     if outcome.error is not None:
         echo_error(outcome.error)
         return
+    if outcome.inbox is not None and not outcome.files and not quiet:
+        click.echo(
+            _(
+                "Nothing to import: the folder '{path}' has no new spreadsheet files "
+                "(.csv .txt .tsv .xlsx .xlsm .xls .ods).",
+                path=outcome.inbox,
+            )
+        )
 
     for file_outcome in outcome.files:
         if file_outcome.error is not None:

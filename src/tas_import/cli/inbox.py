@@ -7,7 +7,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from tas_import.errors import InputFileError, UsageError
+from tas_import.errors import UsageError
 from tas_import.i18n import _
 
 logger = logging.getLogger(__name__)
@@ -56,16 +56,12 @@ def inbox_files(folder: Path) -> list[Path]:
 
 
 def input_files(path: Path) -> list[Path]:
-    """Return the one file named, or the files of an inbox folder."""
+    """Return the one file named, or the files of an inbox folder (possibly none).
+
+    An empty inbox is the normal state of most nights, so it is no error.
+    """
     if path.is_dir():
-        files = inbox_files(path)
-        if not files:
-            raise InputFileError(
-                _("The folder '{path}' contains no spreadsheet files.", path=path),
-                path=path,
-                hint=_("Accepted: .csv .txt .tsv .xlsx .xlsm .xls .ods"),
-            )
-        return files
+        return inbox_files(path)
     if not path.exists():
         raise UsageError(_("File not found: '{path}'.", path=path))
     return [path]

@@ -74,6 +74,7 @@ class RunOutcome:
     sandbox_db: Path | None = None
     archived: list[Path] = field(default_factory=list)
     error: TasImportError | None = None
+    inbox: Path | None = None
 
     @property
     def exit_code(self) -> int:
@@ -125,6 +126,7 @@ class ImportRun:
             run_id=run_id or new_run_id(),
             started_at=dt.datetime.now().astimezone(),
             dry_run=settings.dry_run,
+            inbox=settings.input_path if settings.input_path.is_dir() else None,
         )
         self.secrets: list[str] = []
 
@@ -132,7 +134,9 @@ class ImportRun:
         try:
             mapping = load_checked_mapping(self.settings)
             files = input_files(self.settings.input_path)
-            if self.settings.dry_run:
+            if not files:
+                logger.info("nothing to import in %s", self.settings.input_path)
+            elif self.settings.dry_run:
                 self._dry_run(mapping, files)
             else:
                 asyncio.run(self._deliver(mapping, files))
