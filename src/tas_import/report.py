@@ -35,6 +35,13 @@ class ProblemReport:
             else:
                 group.count += 1
 
+    def ranked(self, limit: int = 10) -> list[tuple[str, int]]:
+        """Return the :meth:`most_common` lines with the number of rows each covers."""
+        ranked = sorted(
+            self.groups.values(), key=lambda group: (-group.count, group.example_row)
+        )
+        return [(self._line(group), group.count) for group in ranked[:limit]]
+
     def most_common(self, limit: int = 10) -> list[str]:
         """Return translated lines, most frequent first, each with its first row as example.
 

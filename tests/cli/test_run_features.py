@@ -235,3 +235,16 @@ def test_empty_inbox_exits_0(invoke: Invoke, workdir: Path, people_mapping: Path
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Nothing to import: the folder ")
     assert json.loads(summary.read_text(encoding="utf-8"))["files"] == []
+
+
+def test_summary_sheet_groups_reasons(invoke: Invoke, workdir: Path) -> None:
+    workbook = workdir / "onboarding.xlsx"
+    shutil.copy(SAMPLE / "onboarding.xlsx", workbook)
+    invoke(workbook, "--mapping", HR_MAPPING, "--sandbox")
+    invoke(workbook, "--mapping", HR_MAPPING, "--sandbox")
+
+    summary = load_workbook(workdir / "onboarding.results.xlsx").worksheets[1]
+    texts = [str(cell) for row in summary.iter_rows(values_only=True) for cell in row if cell]
+
+    assert any(text.startswith("Datum nástupu: row 9:") for text in texts)
+    assert not any("created on" in text for text in texts)

@@ -193,8 +193,10 @@ def test_summary_reasons(workbook: openpyxl.Workbook) -> None:
     assert (1, "Mzda: -5 is below the minimum 0") in reasons
 
 
-def test_summary_reasons_exclude_created(workbook: openpyxl.Workbook) -> None:
-    assert len(summary_reasons(workbook)) == 5
+def test_summary_reasons_exclude_created_skipped(workbook: openpyxl.Workbook) -> None:
+    reasons = summary_reasons(workbook)
+    assert len(reasons) == 4
+    assert not any("created on" in str(reason) for reason in reasons)
 
 
 def test_summary_reason_formula_is_string(workbook: openpyxl.Workbook) -> None:

@@ -230,6 +230,7 @@ class FileImport:
                     self.outcome.counts.update(result.status for result in results)
                     for result in results:
                         progress.update(result)
+                writer.group_invalid_reasons(report.ranked())
                 self._close(writer)
         self.outcome.problem_lines = report.most_common()
         return self.outcome
@@ -262,6 +263,7 @@ class FileImport:
 
                 if order.waiting:
                     raise RuntimeError(f"{order.waiting} rows got no result from delivery")
+                writer.group_invalid_reasons(report.ranked())
                 self._close(writer)
         self.outcome.stop_reason = delivery.stop_reason
         self.outcome.problem_lines = report.most_common()

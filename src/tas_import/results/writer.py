@@ -38,7 +38,8 @@ CSV_FORMATS = frozenset({"csv", "tsv", "txt"})
 MAX_TRACKED_REASONS = 10_000
 
 # Statuses whose message explains a problem rather than confirming success.
-_PROBLEM_STATUSES = frozenset(Status) - {Status.CREATED, Status.VALID}
+# A skipped row was created by an earlier run: its message confirms, it asks for nothing.
+_PROBLEM_STATUSES = frozenset(Status) - {Status.CREATED, Status.VALID, Status.SKIPPED}
 
 # Case ids of at most 15 digits are exact as Excel numbers, which avoids the "number
 # stored as text" warning on every row.
@@ -83,6 +84,8 @@ class ResultsWriter:
         self._keep_columns = _original_columns(headers)
         self._headers = [headers[index] for index in self._keep_columns] + list(RESULT_COLUMNS)
         self._reasons: Counter[str] = Counter()
+        self._grouped_invalid_reasons: list[tuple[str, int]] | None = None
+        self._reason_statuses: dict[str, Status] = {}
         self._final_path = path
         self._closed = False
 
@@ -182,9 +185,24 @@ class ResultsWriter:
         assert self._csv is not None
         self._csv.write_rows(rows)
 
+    def group_invalid_reasons(self, reasons: list[tuple[str, int]]) -> None:
+        """Show ``reasons`` (one line per column and problem) for the invalid rows.
+
+        An invalid row's message quotes its own values, so counted as whole messages
+        nearly every invalid row would be a reason of its own.
+        """
+        self._grouped_invalid_reasons = reasons
+
     def most_common_reasons(self, limit: int = 10) -> list[tuple[str, int]]:
         """Return the most frequent messages of rows that need attention, with their counts."""
-        return self._reasons.most_common(limit)
+        if self._grouped_invalid_reasons is None:
+            return self._reasons.most_common(limit)
+        invalid = {message for message, status in self._reason_statuses.items()
+                   if status is Status.INVALID}
+        others = [(message, count) for message, count in self._reasons.items()
+                  if message not in invalid]
+        merged = sorted(others + self._grouped_invalid_reasons, key=lambda pair: -pair[1])
+        return merged[:limit]
 
     def close(self, finished_at: datetime.datetime | None = None) -> Path:
         """Finish the file and return its final path (a CSV when the XLSX overflowed)."""
@@ -219,6 +237,7 @@ class ResultsWriter:
             return
         if result.message in self._reasons or len(self._reasons) < MAX_TRACKED_REASONS:
             self._reasons[result.message] += 1
+            self._reason_statuses.setdefault(result.message, result.status)
 
     def _switch_to_csv(self) -> None:
         """Copy the rows written so far into a CSV file and continue there."""
