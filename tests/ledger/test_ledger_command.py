@@ -159,6 +159,27 @@ def test_settle_not_created_sending_row(ledger_path: Path) -> None:
     assert entry.state is LedgerState.NOT_CREATED
 
 
+def test_settle_several_not_created(ledger_path: Path) -> None:
+    entry_ids = [entry_of(ledger_path, "E3"), entry_of(ledger_path, "E4")]
+    result = invoke(
+        "settle", *map(str, entry_ids), "--state", str(ledger_path), "--not-created"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("sends this row again") == 2
+    with Ledger.open(ledger_path) as ledger:
+        states = [entry.state for entry in map(ledger.get, entry_ids) if entry is not None]
+    assert states == [LedgerState.NOT_CREATED, LedgerState.NOT_CREATED]
+
+
+def test_settle_several_created_rejected(ledger_path: Path) -> None:
+    entry_ids = [str(entry_of(ledger_path, "E3")), str(entry_of(ledger_path, "E4"))]
+    result = invoke(
+        "settle", *entry_ids, "--state", str(ledger_path), "--created", "--case-id", "9"
+    )
+    assert result.exit_code == 2
+    assert "one entry at a time" in result.output
+
+
 @pytest.mark.parametrize(
     ("options", "expected"),
     [

@@ -192,13 +192,14 @@ def _create_settle_command() -> click.Command:
     @click.command(
         name="settle",
         help=_(
-            "Record what you found in TAS for the ledger entry ENTRY_ID (the ID column of "
+            "Record what you found in TAS for the ledger entries ENTRY_ID (the ID column of "
             "'tas-import ledger list'): --created --case-id N if the case exists, so the "
             "next run skips the row, or --not-created if it does not, so the next run sends "
-            "the row again."
+            "the row again. --not-created takes several entry ids at once."
         ),
     )
-    @click.argument("entry_id", type=click.IntRange(min=1))
+    @click.argument("entry_ids", metavar="ENTRY_ID...", nargs=-1, required=True,
+                    type=click.IntRange(min=1))
     @_state_option()
     @click.option(
         "--created/--not-created",
@@ -208,16 +209,24 @@ def _create_settle_command() -> click.Command:
     )
     @click.option("--case-id", help=_("The id of the case found in TAS (with --created)."))
     def settle_command(
-        entry_id: int, state_path: Path | None, created: bool | None, case_id: str | None
+        entry_ids: tuple[int, ...],
+        state_path: Path | None,
+        created: bool | None,
+        case_id: str | None,
     ) -> None:
         with _handle_errors():
             _check_settle_options(created, case_id)
             assert created is not None
+            if created and len(entry_ids) > 1:
+                raise UsageError(
+                    _("--created --case-id settles one entry at a time: each has its own case.")
+                )
             path = _ledger_path(state_path)
-            # A run holding the ledger could be sending this very row right now.
+            # A run holding the ledger could be sending one of these rows right now.
             with Ledger.open(path, create=False) as ledger, run_lock(path):
-                entry = ledger.settle(entry_id, created=created, case_id=case_id)
-            click.echo(_settled_message(entry))
+                for entry_id in entry_ids:
+                    entry = ledger.settle(entry_id, created=created, case_id=case_id)
+                    click.echo(_settled_message(entry))
 
     return settle_command
 
