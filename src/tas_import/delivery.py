@@ -52,6 +52,39 @@ class StartProcessClient(Protocol):
     ) -> DeliveryOutcome: ...
 
 
+def result_from_ledger(
+    row: CoercedRow, entry: LedgerEntry | None, *, resend_unknown: bool
+) -> RowResult | None:
+    """Return what the ledger makes of the row without changing it, or None to send it."""
+    if entry is None or entry.state in (LedgerState.FAILED, LedgerState.NOT_CREATED):
+        return None
+    if entry.state is LedgerState.CREATED:
+        return RowResult(row.number, Status.SKIPPED, _skipped_message(entry), entry.case_id)
+    if resend_unknown:
+        return None
+    return RowResult(row.number, Status.UNKNOWN, _unknown_guidance(entry))
+
+
+class LedgerPreview:
+    """Tell a dry-run which valid rows a real run would skip or hold back as unknown."""
+
+    def __init__(
+        self, ledger: Ledger, *, base_url: str, template: int, resend_unknown: bool
+    ) -> None:
+        self.ledger = ledger
+        self.base_url = base_url
+        self.template = template
+        self.resend_unknown = resend_unknown
+
+    def result(self, row: CoercedRow) -> RowResult | None:
+        """Return the row's result from the ledger, or None when a run would send it."""
+        key = row_key(row)
+        if key is None:
+            return None
+        entry = self.ledger.lookup(RowIdentity.of(self.base_url, self.template, key))
+        return result_from_ledger(row, entry, resend_unknown=self.resend_unknown)
+
+
 class Delivery:
     """Delivers the valid rows of one source file to one TAS template."""
 
@@ -173,17 +206,16 @@ class Delivery:
         self, row: CoercedRow, entry: LedgerEntry | None
     ) -> RowResult | None:
         """Return the result the ledger dictates, or None when the row is to be sent."""
-        if entry is None or entry.state in (LedgerState.FAILED, LedgerState.NOT_CREATED):
-            return None
-
-        if entry.state is LedgerState.CREATED:
-            return RowResult(row.number, Status.SKIPPED, _skipped_message(entry), entry.case_id)
-
-        if self.resend_unknown:
+        result = result_from_ledger(row, entry, resend_unknown=self.resend_unknown)
+        doubtful = entry is not None and entry.state in (LedgerState.UNKNOWN, LedgerState.SENDING)
+        if result is None and doubtful:
+            assert entry is not None
             logger.info("resending row %s (ledger entry %s was %s)", row.number,
                         entry.entry_id, entry.state)
-            return None
+        if result is None or result.status is not Status.UNKNOWN:
+            return result
 
+        assert entry is not None
         if entry.state is LedgerState.SENDING:
             interrupted = _("The run {run_id} ended while sending this row.", run_id=entry.run_id)
             self._write(

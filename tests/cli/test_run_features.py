@@ -248,3 +248,16 @@ def test_summary_sheet_groups_reasons(invoke: Invoke, workdir: Path) -> None:
 
     assert any(text.startswith("Datum nástupu: row 9:") for text in texts)
     assert not any("created on" in text for text in texts)
+
+
+def test_dry_run_after_import_shows_skipped(
+    invoke: Invoke, people_csv: Path, people_mapping: Path, workdir: Path
+) -> None:
+    invoke(people_csv, "--mapping", people_mapping, "--sandbox", "--limit", "2")
+
+    result = invoke(people_csv, "--mapping", people_mapping, "--sandbox", "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    with (workdir / "people.results.csv").open(encoding="utf-8-sig") as results_file:
+        statuses = [line.split(";")[6] for line in results_file.read().splitlines()[1:]]
+    assert statuses == ["skipped", "skipped", "valid"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from tas_import.cli.inbox import is_results_file
 from tas_import.cli.ordering import ResultsInOrder
 from tas_import.coercion import Coercer, format_problems
-from tas_import.delivery import Delivery
+from tas_import.delivery import Delivery, LedgerPreview
 from tas_import.errors import ExitCode, TasImportError
 from tas_import.i18n import _
 from tas_import.keys import DuplicateKeys, describe_key
@@ -209,8 +209,12 @@ class FileImport:
             return self.settings.results_dir / default.name
         return default
 
-    def dry_run(self, progress: Progress) -> FileOutcome:
-        """Validate every row and write the results sheet with valid/invalid outcomes."""
+    def dry_run(self, progress: Progress, preview: LedgerPreview | None = None) -> FileOutcome:
+        """Validate every row and write the results sheet with valid/invalid outcomes.
+
+        With a ``preview`` of the ledger, rows that a run would not send are ``skipped``
+        (created before) or ``unknown`` (their earlier outcome is in doubt).
+        """
         report = ProblemReport()
         source, coercer = self.open()
         classifier = RowClassifier(self.settings.limit, report, self.mapping.key)
@@ -223,6 +227,7 @@ class FileImport:
                     # of a dry-run over a large CSV.
                     results = [
                         classifier.classify(row, source_row.note)
+                        or (preview and preview.result(row))
                         or RowResult(row.number, Status.VALID)
                         for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True)
                     ]

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tas_import import __version__
-from tas_import.cli.connection import Connection, resolve_connection
+from tas_import.cli.connection import Connection, normalise_url, resolve_connection
 from tas_import.cli.inbox import archive, input_files
 from tas_import.cli.job import FileImport, FileOutcome, FileSettings
 from tas_import.cli.sandbox_support import sandbox_templates
 from tas_import.client import RetryPolicy, TasClient
-from tas_import.delivery import Delivery
+from tas_import.delivery import Delivery, LedgerPreview
 from tas_import.errors import ExitCode, TasImportError, TemplateError, UsageError
 from tas_import.i18n import _
 from tas_import.ledger import Ledger, default_ledger_path
@@ -169,14 +169,42 @@ class ImportRun:
         return Progress(total=total, enabled=self.settings.show_progress)
 
     def _dry_run(self, mapping: Mapping, files: list[Path]) -> None:
-        for path in files:
-            job = self._file_import(path, mapping)
-            try:
-                with self._progress(None) as progress:
-                    job.dry_run(progress)
-            except TasImportError as error:
-                job.outcome.error = error
-            self._finish_file(job.outcome)
+        with self._ledger_preview(mapping) as preview:
+            for path in files:
+                job = self._file_import(path, mapping)
+                try:
+                    with self._progress(None) as progress:
+                        job.dry_run(progress, preview)
+                except TasImportError as error:
+                    job.outcome.error = error
+                self._finish_file(job.outcome)
+
+    @contextmanager
+    def _ledger_preview(self, mapping: Mapping) -> Iterator[LedgerPreview | None]:
+        """Open the ledger read-only when a dry-run knows where a real run would send.
+
+        Then the dry-run reports the rows that a run would skip or hold back as unknown,
+        so ``valid`` means "would be sent". Without a URL or a ledger file, every valid
+        row is ``valid``.
+        """
+        ledger_url = self._dry_run_ledger_url()
+        state_path = self._state_path()
+        if ledger_url is None or not state_path.exists():
+            yield None
+            return
+        with Ledger.open(state_path, create=False) as ledger:
+            yield LedgerPreview(
+                ledger,
+                base_url=ledger_url,
+                template=mapping.template,
+                resend_unknown=self.settings.resend_unknown,
+            )
+
+    def _dry_run_ledger_url(self) -> str | None:
+        if self.settings.sandbox:
+            return f"sandbox:{(self.settings.sandbox_db or DEFAULT_SANDBOX_DB).resolve()}"
+        url = self.settings.url or os.environ.get("TAS_URL", "")
+        return normalise_url(url) if url.strip() else None
 
     async def _deliver(self, mapping: Mapping, files: list[Path]) -> None:
         with ExitStack() as stack:
