@@ -159,3 +159,15 @@ def test_overflow_sets_notice(tmp_path: Path, info: RunInfo, small_limit: int) -
 def test_exact_limit_stays_xlsx(tmp_path: Path, info: RunInfo, small_limit: int) -> None:
     writer = write_overflowing(tmp_path, info, rows=3)
     assert writer.close().suffix == ".xlsx"
+
+
+def test_existing_results_kept_as_previous(tmp_path: Path, info: RunInfo) -> None:
+    path = tmp_path / "people.results.csv"
+    path.write_text("fixed by HR\n", encoding="utf-8")
+
+    with ResultsWriter(path, ["a"], info) as writer:
+        writer.write(["1"], RowResult(2, Status.VALID))
+
+    previous = tmp_path / "people.results.previous.csv"
+    assert previous.read_text(encoding="utf-8") == "fixed by HR\n"
+    assert "valid" in path.read_text(encoding="utf-8-sig")

@@ -333,9 +333,20 @@ def _partial_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.partial")
 
 
+def previous_results_path(final: Path) -> Path:
+    """Return where the results of the run before are kept: ``x.results.previous.xlsx``."""
+    return final.with_name(f"{final.stem}.previous{final.suffix}")
+
+
 def _move_into_place(partial: Path, final: Path, run_id: str) -> Path:
-    """Rename the finished file to ``final``; if that fails, keep it under a run-specific name."""
+    """Rename the finished file to ``final``; if that fails, keep it under a run-specific name.
+
+    An existing results file is kept as :func:`previous_results_path`, because HR staff
+    may have fixed rows in it that a rerun would otherwise overwrite.
+    """
     try:
+        if final.exists():
+            os.replace(final, previous_results_path(final))
         os.replace(partial, final)
         return final
     except OSError as error:
