@@ -224,6 +224,16 @@ class Ledger:
     ) -> None:
         self.close()
 
+    def other_base_urls(self, base_url: str, template: int) -> list[str]:
+        """Return the other TAS URLs the ledger has sent rows of ``template`` to."""
+        with self._read_lock:
+            rows = self._reader.execute(
+                "SELECT DISTINCT base_url FROM deliveries WHERE template = ? AND base_url != ? "
+                "ORDER BY base_url",
+                (template, normalise_base_url(base_url)),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def lookup(self, identity: RowIdentity) -> LedgerEntry | None:
         """Return what the ledger stores for ``identity``, or None for a row never sent."""
         with self._read_lock:

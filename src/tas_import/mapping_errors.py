@@ -186,10 +186,16 @@ def _describe_type_error(
             _("needs at least {count} items", count=context.get("min_length", 1)),
             _("Add the missing items."),
         )
-    if kind in ("greater_than_equal", "greater_than"):
-        limit = context.get("ge", context.get("gt"))
+    if kind == "greater_than_equal":
         return (
-            _("'{value}' is too small, the minimum is {limit}", value=value, limit=limit),
+            _("'{value}' is too small, the minimum is {limit}", value=value,
+              limit=context.get("ge")),
+            _("Use a larger number."),
+        )
+    if kind == "greater_than":
+        return (
+            _("'{value}' is too small, it must be greater than {limit}", value=value,
+              limit=context.get("gt")),
             _("Use a larger number."),
         )
     if kind in ("decimal_type", "decimal_parsing", "float_type", "float_parsing"):

@@ -174,3 +174,33 @@ def test_held_ledger_exits_4(
     assert result.exit_code == 4, result.output
     assert "PID" in result.stderr
     assert not people_csv.with_name("people.results.csv").exists()
+
+
+def test_other_url_in_ledger_warns(
+    invoke: Invoke, people_csv: Path, people_mapping: Path, tas: tuple[str, Path], workdir: Path
+) -> None:
+    url, _db_path = tas
+    env = {"TAS_TOKEN": "good-token"}
+    state = workdir / "ledger.sqlite"
+    invoke(people_csv, "--mapping", people_mapping, "--url", url, "--state", state, env=env)
+    other_url = url.replace("127.0.0.1", "localhost")
+
+    result = invoke(people_csv, "--mapping", people_mapping, "--url", other_url,
+                    "--state", state, env=env)
+
+    assert "Rows are matched per TAS URL" in result.stderr
+    assert url in result.stderr
+
+
+def test_quiet_still_reports_stop(
+    invoke: Invoke, people_csv: Path, people_mapping: Path, tas: tuple[str, Path]
+) -> None:
+    url, _db_path = tas
+
+    result = invoke(people_csv, "--mapping", people_mapping, "--url", url, "-q",
+                    env={"TAS_TOKEN": "stale-token-4711"})
+
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert "401" in result.stderr

@@ -214,7 +214,12 @@ def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:
                 click.echo(_("{file}:", file=file_outcome.input_path), err=True)
             echo_error(file_outcome.error)
             continue
-        if quiet or (file_outcome.results_path is None and not file_outcome.stop_reason):
+        if quiet:
+            # A stopped run is an error for whoever reads cron's mail, even with -q.
+            if file_outcome.stop_reason:
+                click.echo(_("Error: {message}", message=file_outcome.stop_reason), err=True)
+            continue
+        if file_outcome.results_path is None and not file_outcome.stop_reason:
             continue
         if len(outcome.files) > 1:
             click.echo(_("{file}:", file=file_outcome.input_path))

@@ -16,6 +16,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
 from tas_import import __version__
 from tas_import.cli.connection import Connection, normalise_url, resolve_connection
 from tas_import.cli.inbox import archive, input_files
@@ -213,6 +215,7 @@ class ImportRun:
             state_path = self._state_path()
             stack.enter_context(run_lock(state_path))
             ledger = stack.enter_context(Ledger.open(state_path))
+            self._warn_other_urls(ledger, connection, mapping.template)
             client = TasClient(
                 connection.base_url,
                 connection.token,
@@ -230,6 +233,30 @@ class ImportRun:
                         await self._deliver_file(job, client, ledger, connection)
                         stopped = job.outcome.stop_reason
                     self._finish_file(job.outcome)
+
+    def _warn_other_urls(self, ledger: Ledger, connection: Connection, template: int) -> None:
+        """Warn when the ledger knows this template under another URL.
+
+        Rows are matched per TAS URL, so the same server reached under another address
+        (an IP instead of its name, another port) would get every case a second time.
+        """
+        others = ledger.other_base_urls(connection.ledger_url, template)
+        if not others:
+            return
+        logger.warning("ledger %s also has template %s rows for %s", ledger, template, others)
+        # Printed at once, not with the summary, so that the operator can still stop the run.
+        click.echo(
+            _(
+                "Note: the ledger also records rows of template {template} sent to {urls}. "
+                "Rows are matched per TAS URL, so rows created there are sent again to "
+                "{url}. If that is the same TAS under another address, stop this run "
+                "(Ctrl+C) and always use one URL for it.",
+                template=template,
+                urls=", ".join(others),
+                url=connection.ledger_url,
+            ),
+            err=True,
+        )
 
     async def _deliver_file(
         self, job: FileImport, client: TasClient, ledger: Ledger, connection: Connection
