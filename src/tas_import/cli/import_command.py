@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -37,6 +39,25 @@ def parse_sheet(value: str | None) -> str | int | None:
     if value is None:
         return None
     return int(value) if value.isdigit() else value
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reading_options(command: F) -> F:
+    """Add the options that say how to read the input file: sheet, header row, CSV format."""
+    options = [
+        click.option("--sheet", help=_("Sheet name or 1-based position [default: first sheet].")),
+        click.option("--header-row", type=click.IntRange(1),
+                     help=_("Row of the header, 1-based [default: first non-empty row].")),
+        click.option("-e", "--encoding",
+                     help=_("Encoding of a CSV file, e.g. cp1250 [default: detected].")),
+        click.option("-d", "--delimiter",
+                     help=_("Delimiter of a CSV file, e.g. ';' [default: detected].")),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def create_import_command() -> click.Command:
@@ -93,13 +114,7 @@ def create_import_command() -> click.Command:
                   help=_("Stop the run after this many rows in a row could not connect."))
     @click.option("--limit", type=click.IntRange(1),
                   help=_("Process only the first N data rows; the rest are not attempted."))
-    @click.option("--sheet", help=_("Sheet name or 1-based position [default: first sheet]."))
-    @click.option("--header-row", type=click.IntRange(1),
-                  help=_("Row of the header, 1-based [default: first non-empty row]."))
-    @click.option("-e", "--encoding",
-                  help=_("Encoding of a CSV file, e.g. cp1250 [default: detected]."))
-    @click.option("-d", "--delimiter",
-                  help=_("Delimiter of a CSV file, e.g. ';' [default: detected]."))
+    @reading_options
     @click.option("--archive", "archive_dir", type=click.Path(path_type=Path),
                   help=_("Move each file and its results here once every row has a final "
                          "outcome."))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tas_import.cli.import_command import echo_error, parse_sheet
+from tas_import.cli.import_command import echo_error, parse_sheet, reading_options
 from tas_import.errors import TasImportError, TemplateError
 from tas_import.i18n import _
 from tas_import.reading import ReadOptions, open_source
@@ -41,13 +41,7 @@ def create_init_command() -> click.Command:
         ),
     )
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--sheet", help=_("Sheet name or 1-based position [default: first sheet]."))
-    @click.option("--header-row", type=click.IntRange(1),
-                  help=_("Row of the header, 1-based [default: first non-empty row]."))
-    @click.option("-e", "--encoding",
-                  help=_("Encoding of a CSV file, e.g. cp1250 [default: detected]."))
-    @click.option("-d", "--delimiter",
-                  help=_("Delimiter of a CSV file, e.g. ';' [default: detected]."))
+    @reading_options
     @click.option("--template-file", type=click.Path(exists=True, path_type=Path),
                   help=_("Templates file: name the template's variables in the scaffold."))
     @click.option("--template", "template_id", type=int,
