@@ -38,8 +38,6 @@ def _looks_like_rules() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{4}"),
          _("date (dd.mm.yyyy): type: date, formats: ['%d.%m.%Y']")),
         (re.compile(r"\d{4}-\d{2}-\d{2}"), _("date (yyyy-mm-dd): type: date")),
-        (re.compile(r"\d{1,2}/\d{1,2}/\d{4}"),
-         _("date (dd/mm/yyyy or mm/dd/yyyy, check which one)")),
         (re.compile(r"0\d+"), _("text with leading zeros: keep type: text, or use pad")),
         (re.compile(r"-?\d+"), _("integer")),
         (re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+|-?\d+,\d+"),
@@ -156,10 +154,42 @@ def describe_samples(samples: Iterable[Any]) -> str:
         return _("text (mixed kinds of cells)")
 
     texts = [value.strip() for value in values]
+    slash_date = _describe_slash_dates(texts)
+    if slash_date is not None:
+        return slash_date
     for pattern, kind in _looks_like_rules():
         if all(pattern.fullmatch(text) for text in texts):
             return kind
     return _("text")
+
+
+SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+
+
+def _describe_slash_dates(texts: list[str]) -> str | None:
+    """Name the order of day and month in ``1/2/2014`` dates when a sample settles it.
+
+    A first number above 12 can only be a day, a second one above 12 only a day too.
+    Two-digit years get a reminder about ``two_digit_year``.
+    """
+    matches = [SLASH_DATE.fullmatch(text) for text in texts]
+    if not all(matches):
+        return None
+    parts = [match.groups() for match in matches if match is not None]
+    day_first = any(int(first) > 12 for first, _second, _year in parts)
+    month_first = any(int(second) > 12 for _first, second, _year in parts)
+    short_year = any(len(year) == 2 for _first, _second, year in parts)
+
+    year = "%y" if short_year else "%Y"
+    if day_first and not month_first:
+        kind = _("date (dd/mm): type: date, formats: ['%d/%m/{year}']", year=year)
+    elif month_first and not day_first:
+        kind = _("date (mm/dd): type: date, formats: ['%m/%d/{year}']", year=year)
+    else:
+        kind = _("date (dd/mm or mm/dd, check which one)")
+    if short_year:
+        kind += "; " + _("two-digit years: set two_digit_year: past for birth dates")
+    return kind
 
 
 def _quote_sample(value: Any) -> str:

@@ -96,3 +96,12 @@ def test_scaffold_letters_repeated_headers() -> None:
     text = render_scaffold(source)
     assert 'column: "Příjmení (A)"' in text
     assert 'column: "Příjmení (C)"' in text
+
+
+def test_slash_dates_order_named() -> None:
+    from tas_import.scaffold import describe_samples
+
+    assert "formats: ['%m/%d/%Y']" in describe_samples(["7/5/2011", "3/30/2015"])
+    assert "formats: ['%d/%m/%Y']" in describe_samples(["30/3/2015"])
+    assert "check which one" in describe_samples(["1/2/2014"])
+    assert "two_digit_year: past" in describe_samples(["07/10/83", "05/05/75"])
