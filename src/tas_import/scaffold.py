@@ -206,12 +206,16 @@ def _fold(text: str) -> str:
 
 
 def _variable_name(header: str) -> str:
-    """Derive a camelCase name: "Datum nástupu" -> "datumNastupu", "EmpID" -> "empID"."""
+    """Derive a camelCase name: "Datum nástupu" -> "datumNastupu", "EmpID" -> "empID".
+
+    A first word in capitals is an abbreviation and is lowered whole: "DOB" -> "dob".
+    """
     ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[A-Za-z0-9]+", ascii_text)
     if not words:
         return "column"
-    name = words[0][:1].lower() + words[0][1:] + "".join(
+    first = words[0].lower() if words[0].isupper() else words[0][:1].lower() + words[0][1:]
+    name = first + "".join(
         word[:1].upper() + word[1:] for word in words[1:]
     )
     return name if name[0].isalpha() else f"column{name}"

@@ -105,3 +105,10 @@ def test_slash_dates_order_named() -> None:
     assert "formats: ['%d/%m/%Y']" in describe_samples(["30/3/2015"])
     assert "check which one" in describe_samples(["1/2/2014"])
     assert "two_digit_year: past" in describe_samples(["07/10/83", "05/05/75"])
+
+
+def test_abbreviation_lowered_whole() -> None:
+    source = FakeSource([Column("DOB", "DOB", "A", 0), Column("EmpID", "EmpID", "B", 1)])
+    text = render_scaffold(source)
+    assert '"dob":' in text
+    assert '"empID":' in text
