@@ -35,7 +35,7 @@ def exit_codes_help() -> str:
 
 
 def parse_sheet(value: str | None) -> str | int | None:
-    """A sheet given as a number is a 1-based position, anything else a name."""
+    """Return the sheet: a number is a 1-based position, anything else a sheet name."""
     if value is None:
         return None
     return int(value) if value.isdigit() else value
@@ -45,7 +45,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reading_options(command: F) -> F:
-    """Add the options that say how to read the input file: sheet, header row, CSV format."""
+    """Add the options for reading the input file: sheet, header row and CSV format."""
     options = [
         click.option("--sheet", help=_("Sheet name or 1-based position [default: first sheet].")),
         click.option("--header-row", type=click.IntRange(1),
@@ -103,7 +103,7 @@ def create_import_command() -> click.Command:
     @click.option("--rate", type=click.FloatRange(min=0, min_open=True),
                   help=_("Maximum requests per second (in addition to --concurrency)."))
     @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                  show_default=True, help=_("Seconds to wait for TAS to answer one request."))
+                  show_default=True, help=_("Seconds to wait for TAS to respond to one request."))
     @click.option("--retries", type=click.IntRange(1, 100), default=5, show_default=True,
                   help=_("Attempts for a request that may be repeated safely "
                          "(connection refused, 429, 503)."))
@@ -230,7 +230,7 @@ def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:
             echo_error(file_outcome.error)
             continue
         if quiet:
-            # A stopped run is an error for whoever reads cron's mail, even with -q.
+            # cron mails stderr, so a stopped run is reported there even with -q.
             if file_outcome.stop_reason:
                 click.echo(_("Error: {message}", message=file_outcome.stop_reason), err=True)
             continue
