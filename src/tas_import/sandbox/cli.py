@@ -37,7 +37,10 @@ def create_cli() -> click.Group:
     after the language is chosen.
     """
 
-    @click.group(help=_("A local server that behaves like the TAS start-process endpoint."))
+    @click.group(
+        help=_("A local server that behaves like the TAS start-process endpoint."),
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
     @click.option(
         "--lang",
         type=click.Choice(["en", "cs"]),
