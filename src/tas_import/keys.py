@@ -9,6 +9,7 @@ row.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Mapping
 
 import simplejson
@@ -40,15 +41,33 @@ def row_key(row: CoercedRow) -> str | None:
     return payload_hash(row.data)
 
 
+# Keys kept in a dict before the rest go to a temporary SQLite file: about 15 MB of memory
+# for short keys, and files of up to this many rows never touch the disk.
+MEMORY_KEYS = 100_000
+
+
 class DuplicateKeys:
     """Rejects the second row of one file whose key an earlier row already has.
 
-    Use one instance per file. Memory grows with the number of distinct keys, about
-    150 bytes per key plus the key itself.
+    Use one instance per file. The first ``memory_keys`` distinct keys are kept in a dict;
+    later ones in a private temporary SQLite database on disk, which SQLite deletes when
+    the connection closes. So memory stays bounded however long the file is, at the cost
+    of a few microseconds per row beyond ``memory_keys``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, memory_keys: int = MEMORY_KEYS) -> None:
         self._first_rows: dict[str, int] = {}
+        self._memory_keys = memory_keys
+        self._spill: sqlite3.Connection | None = None
+
+    def close(self) -> None:
+        """Delete the temporary database, if one was needed."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def __del__(self) -> None:
+        self.close()
 
     def check(self, row: CoercedRow) -> RowResult | None:
         """Return an ``invalid`` result for a valid row whose key came before, else None.
@@ -60,10 +79,40 @@ class DuplicateKeys:
         if key is None:
             return None
 
-        first_row = self._first_rows.setdefault(key, row.number)
+        first_row = self._remember(key, row.number)
         if first_row == row.number or not row.is_valid:
             return None
         return duplicate_result(row.number, key, first_row)
+
+    def _remember(self, key: str, number: int) -> int:
+        """Store ``key`` with its row unless it is known; return the key's first row."""
+        first_row = self._first_rows.get(key)
+        if first_row is not None:
+            return first_row
+        if self._spill is None:
+            if len(self._first_rows) < self._memory_keys:
+                self._first_rows[key] = number
+                return number
+            self._spill = _open_spill()
+
+        inserted = self._spill.execute(
+            "INSERT OR IGNORE INTO keys (key, row) VALUES (?, ?)", (key, number)
+        ).rowcount
+        if inserted:
+            return number
+        stored = self._spill.execute("SELECT row FROM keys WHERE key = ?", (key,)).fetchone()
+        return int(stored[0])
+
+
+def _open_spill() -> sqlite3.Connection:
+    # An empty file name makes SQLite create a private temporary database on disk; it is
+    # never shared, so it needs no journal and no fsync.
+    connection = sqlite3.connect("", isolation_level=None)
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("CREATE TABLE keys (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID")
+    connection.execute("BEGIN")  # one transaction for the whole file: nothing to commit
+    return connection
 
 
 def describe_key(key: str) -> str | None:

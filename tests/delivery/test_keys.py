@@ -77,3 +77,16 @@ def test_mapping_key_values_named() -> None:
     result = duplicates.check(valid(5, '["000101", 7]'))
     assert result is not None
     assert result.message == "same key as row 2 (000101, 7)"
+
+
+def test_keys_beyond_memory_spill_to_disk() -> None:
+    duplicates = DuplicateKeys(memory_keys=2)
+    for number, key in enumerate(["E1", "E2", "E3", "E4"], start=2):
+        assert duplicates.check(valid(number, key)) is None
+    late = duplicates.check(valid(9, "E4"))
+    early = duplicates.check(valid(10, "E1"))
+    duplicates.close()
+    assert late is not None
+    assert late.message == "same key as row 5 (E4)"
+    assert early is not None
+    assert early.message == "same key as row 2 (E1)"
