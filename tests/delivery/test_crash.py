@@ -79,6 +79,23 @@ def case_counts(server: RunningSandbox) -> Counter[str]:
     return Counter(str(case["data"]["employeeNumber"]) for case in server.cases())
 
 
+def wait_until_quiet(server: RunningSandbox, *, quiet_seconds: float = 0.5) -> None:
+    """Wait until the sandbox stores no new case for ``quiet_seconds`` (at most 20 s).
+
+    Requests that a killed import had sent still finish on the server. Checking for
+    stored cases before they have would make the test resend a row that is about to
+    be stored, the very duplicate an operator avoids by checking TAS after the run.
+    """
+    deadline = time.monotonic() + 20
+    count = len(server.cases())
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < quiet_seconds and time.monotonic() < deadline:
+        time.sleep(0.1)
+        now_count = len(server.cases())
+        if now_count != count:
+            count, quiet_since = now_count, time.monotonic()
+
+
 def settle_doubts(server: RunningSandbox, ledger_path: Path) -> tuple[int, int]:
     """Settle every doubtful row that the sandbox stored; return (settled, left) counts.
 
@@ -132,8 +149,7 @@ def test_kill_nine_then_rerun(sandbox_process: SandboxFactory, tmp_path: Path) -
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         kills += 1
-        # Requests the killed process had sent finish on the server within its latency.
-        time.sleep(0.3)
+        wait_until_quiet(server)
         settled, left = settle_doubts(server, ledger_path)
         doubts += settled + left
 
