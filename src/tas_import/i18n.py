@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -56,6 +56,23 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
         if value:
             return "cs" if value.lower().startswith("cs") else DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+def language_from_argv(argv: Sequence[str]) -> str | None:
+    """Return the valid value of ``--lang`` in ``argv``, else None (detect it).
+
+    The command lines read it before click parses, because click evaluates the
+    translated help texts when the commands are built.
+    """
+    for index, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def set_language(language: str | None) -> str:

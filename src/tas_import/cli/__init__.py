@@ -17,17 +17,7 @@ from tas_import import __version__
 from tas_import.cli.click_i18n import localize_click
 from tas_import.cli.connection import known_secrets
 from tas_import.errors import ExitCode
-from tas_import.i18n import _, set_language
-
-
-def language_from_argv(argv: Sequence[str]) -> str | None:
-    """Return the value of ``--lang`` in ``argv``, so it applies before click parses."""
-    for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+from tas_import.i18n import _, language_from_argv, set_language
 
 
 def create_cli() -> click.Group:
@@ -70,11 +60,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     printed as a traceback with every known token replaced by ``***``.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    language = language_from_argv(args)
-    try:
-        set_language(language if language in ("en", "cs") else None)
-    except ValueError:
-        set_language("en")
+    set_language(language_from_argv(args))
     localize_click()
 
     try:

@@ -17,7 +17,7 @@ from tas_import.cli.logs import configure_logging
 from tas_import.cli.run import ImportRun, RunOutcome, RunSettings, new_run_id
 from tas_import.cli.summary_json import write_summary_json
 from tas_import.client import RetryPolicy
-from tas_import.errors import TasImportError
+from tas_import.console import echo_error
 from tas_import.i18n import _, set_language
 from tas_import.summary import format_summary
 
@@ -201,12 +201,6 @@ def run_import_command(options: dict[str, object]) -> int:
     if isinstance(summary_path, Path):
         write_summary_json(summary_path, outcome)
     return outcome.exit_code
-
-
-def echo_error(error: TasImportError) -> None:
-    click.echo(_("Error: {message}", message=error.message), err=True)
-    if error.hint:
-        click.echo(_("Hint: {hint}", hint=error.hint), err=True)
 
 
 def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from tas_import.cli.import_command import echo_error, parse_sheet, reading_options
-from tas_import.errors import TasImportError, TemplateError
+from tas_import.cli.import_command import parse_sheet, reading_options
+from tas_import.console import exit_on_error
+from tas_import.errors import TemplateError
 from tas_import.i18n import _
 from tas_import.reading import ReadOptions, open_source
 from tas_import.scaffold import render_scaffold
@@ -61,12 +61,9 @@ def create_init_command() -> click.Command:
         options = ReadOptions(
             sheet=parse_sheet(sheet), header_row=header_row, encoding=encoding, delimiter=delimiter
         )
-        try:
+        with exit_on_error():
             template = pick_template(template_file, template_id)
             with open_source(file, options) as source:
                 click.echo(render_scaffold(source, template=template), nl=False)
-        except TasImportError as error:
-            echo_error(error)
-            sys.exit(error.exit_code)
 
     return init_command

@@ -13,14 +13,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
 
-from tas_import.errors import TasImportError, UsageError
+from tas_import.console import exit_on_error
+from tas_import.errors import UsageError
 from tas_import.i18n import _
 from tas_import.ledger import Ledger, LedgerEntry, LedgerState, default_ledger_path
 from tas_import.lock import run_lock
@@ -127,7 +127,7 @@ def _create_list_command() -> click.Command:
     @_filter_options
     def list_command(state_path: Path | None, status: str | None, source_file: str | None) -> None:
         entry_filter = EntryFilter(_parse_state(status), source_file)
-        with _handle_errors(), Ledger.open(_ledger_path(state_path), create=False) as ledger:
+        with exit_on_error(), Ledger.open(_ledger_path(state_path), create=False) as ledger:
             count = 0
             click.echo(_format_header())
             for entry in entry_filter.select(ledger):
@@ -169,7 +169,7 @@ def _create_export_command() -> click.Command:
         if export_format is None:
             export_format = "json" if output.suffix.lower() == ".json" else "csv"
 
-        with _handle_errors(), Ledger.open(_ledger_path(state_path), create=False) as ledger:
+        with exit_on_error(), Ledger.open(_ledger_path(state_path), create=False) as ledger:
             entries = entry_filter.select(ledger)
             if str(output) == "-":
                 _write_export(sys.stdout, entries, export_format)
@@ -214,7 +214,7 @@ def _create_settle_command() -> click.Command:
         created: bool | None,
         case_id: str | None,
     ) -> None:
-        with _handle_errors():
+        with exit_on_error():
             _check_settle_options(created, case_id)
             assert created is not None
             if created and len(entry_ids) > 1:
@@ -259,18 +259,6 @@ def _settled_message(entry: LedgerEntry) -> str:
         entry_id=entry.entry_id,
         where=where,
     )
-
-
-@contextmanager
-def _handle_errors() -> Iterator[None]:
-    """Print a TasImportError as its message and hint, then exit with its exit code."""
-    try:
-        yield
-    except TasImportError as error:
-        click.echo(_("Error: {message}", message=error.message), err=True)
-        if error.hint:
-            click.echo(_("Hint: {hint}", hint=error.hint), err=True)
-        sys.exit(error.exit_code)
 
 
 def _ledger_path(state_path: Path | None) -> Path:

@@ -6,13 +6,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 import click
 import simplejson
 
+from tas_import.console import exit_with
 from tas_import.errors import TasImportError
-from tas_import.i18n import LANGUAGES, _, set_language
+from tas_import.i18n import _, language_from_argv, set_language
 from tas_import.sandbox.embedded import bind_socket, build_server
 from tas_import.sandbox.faults import FaultPlan
 from tas_import.sandbox.store import CaseStore, encode_data
@@ -26,7 +26,7 @@ _SHARE = click.FloatRange(0.0, 1.0)
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: choose the language, then build and run the commands."""
     args = list(sys.argv[1:] if argv is None else argv)
-    set_language(_language_from_argv(args))
+    set_language(language_from_argv(args))
     create_cli().main(args=args, prog_name="tas-sandbox")
 
 
@@ -179,7 +179,7 @@ def create_cli() -> click.Group:
         try:
             templates = load_templates(templates_path)
         except TasImportError as error:
-            _exit_with(error)
+            exit_with(error)
 
         try:
             faults = FaultPlan(
@@ -254,21 +254,3 @@ def create_cli() -> click.Group:
     return group
 
 
-def _language_from_argv(args: Sequence[str]) -> str | None:
-    """Return the value of ``--lang`` when valid, else None (detect from the environment)."""
-    for index, arg in enumerate(args):
-        value = None
-        if arg == "--lang" and index + 1 < len(args):
-            value = args[index + 1]
-        elif arg.startswith("--lang="):
-            value = arg.split("=", 1)[1]
-        if value in LANGUAGES:
-            return value
-    return None
-
-
-def _exit_with(error: TasImportError) -> NoReturn:
-    click.echo(_("Error: {message}", message=error.message), err=True)
-    if error.hint:
-        click.echo(_("Hint: {hint}", hint=error.hint), err=True)
-    sys.exit(error.exit_code)
