@@ -2,7 +2,7 @@
 
 TAS creates a case atomically and offers no lookup, so the client retries only failures
 where the server certainly did nothing: the connection could not be opened, the pool had
-no free connection, or TAS answered 429 or 503. A failure after the request may have
+no free connection, or TAS responded 429 or 503. A failure after the request may have
 reached TAS (read timeout, a dropped connection, 502, 504) ends ``unknown`` and is never
 retried, because a retry could create a second case.
 """

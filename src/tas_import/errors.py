@@ -1,8 +1,8 @@
 """The exception tree of tas-import.
 
 Every error a user can cause or fix derives from :class:`TasImportError`. Its ``str()``
-is a translated, one-line message that names what failed and where; ``hint`` says what
-to do next. The CLI prints both and exits with ``exit_code`` instead of a traceback.
+is a translated, one-line message that names what failed and where, and ``hint`` gives
+the next step. The CLI prints both and exits with ``exit_code`` instead of a traceback.
 
     TasImportError
     ├── UsageError          exit 2: a wrong option, a missing URL or token
@@ -97,7 +97,7 @@ class DeliveryError(TasImportError):
 
 
 class AuthError(DeliveryError):
-    """TAS answered 401 or 403: the token is missing, expired or lacks rights."""
+    """TAS responded 401 or 403: the token is missing, expired or lacks rights."""
 
     def __init__(self, message: str, *, status_code: int, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)

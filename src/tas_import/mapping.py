@@ -202,7 +202,7 @@ class VariableBase(StrictModel):
         return [self.column] if self.column is not None else list(self.columns or [])
 
     def source_label(self) -> str:
-        """The column name shown in problems: the header, or the joined headers."""
+        """Return the column name shown in problems: the header, or the joined headers."""
         return " + ".join(self.source_columns())
 
 
@@ -372,7 +372,7 @@ class Mapping(StrictModel):
         return self
 
     def columns(self) -> list[str]:
-        """Every header text the mapping refers to (variables, then key), unique, in order."""
+        """Return each header text the mapping refers to (variables, then key), in order."""
         seen: dict[str, None] = {}
         for variable in self.variables.values():
             for column in variable.source_columns():

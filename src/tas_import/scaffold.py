@@ -48,7 +48,7 @@ def _looks_like_rules() -> list[tuple[re.Pattern[str], str]]:
 
 
 class ScaffoldSource(Protocol):
-    """What the scaffold needs of a RowSource: its columns and its rows."""
+    """The part of a RowSource that the scaffold reads: its columns and its rows."""
 
     @property
     def columns(self) -> Any: ...

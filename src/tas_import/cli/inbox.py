@@ -16,7 +16,7 @@ SPREADSHEET_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"
 
 
 def is_results_file(path: Path) -> bool:
-    """Whether ``path`` is a results sheet written by an earlier run (never imported again)."""
+    """Tell whether ``path`` is a results sheet written by an earlier run (never imported again)."""
     return ".results" in path.suffixes
 
 

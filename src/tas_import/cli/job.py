@@ -43,7 +43,7 @@ BATCH_SIZE = 2000
 
 @dataclass(frozen=True)
 class FileSettings:
-    """What the command line says about reading and writing one file."""
+    """Command-line settings for reading and writing one file."""
 
     sheet: str | int | None = None
     header_row: int | None = None

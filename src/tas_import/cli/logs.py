@@ -45,7 +45,7 @@ def configure_logging(
 
     ``-q`` and the default show errors only, ``-v`` info (one line per request),
     ``-vv`` debug. httpx and httpcore log every request at INFO; they stay at WARNING unless
-    ``-vv`` asks for debug output.
+    ``-vv`` requests debug output.
     """
     context = RunContextFilter(run_id)
     root = logging.getLogger()

@@ -183,7 +183,7 @@ class ImportRun:
 
     @contextmanager
     def _ledger_preview(self, mapping: Mapping) -> Iterator[LedgerPreview | None]:
-        """Open the ledger read-only when a dry-run knows where a real run would send.
+        """Open the ledger read-only when a dry-run has the URL a real run would send to.
 
         Then the dry-run reports the rows that a run would skip or hold back as unknown,
         so ``valid`` means "would be sent". Without a URL or a ledger file, every valid
@@ -235,7 +235,7 @@ class ImportRun:
                     self._finish_file(job.outcome)
 
     def _warn_other_urls(self, ledger: Ledger, connection: Connection, template: int) -> None:
-        """Warn when the ledger knows this template under another URL.
+        """Warn when the ledger contains rows of this template sent to another URL.
 
         Rows are matched per TAS URL, so the same server reached under another address
         (an IP instead of its name, another port) would get every case a second time.

@@ -190,14 +190,14 @@ def format_value(value: Any) -> str:
 
 
 def format_problem(problem: CellProblem) -> str:
-    """One bad cell, without its column: "'2026-13-01' is not a date in format dd.mm.yyyy"."""
+    """Format one bad cell without its column: "'2026-13-01' is not a date in format ..."."""
     if problem.value is None or (isinstance(problem.value, str) and not problem.value.strip()):
         return problem.message
     return _("'{value}' {problem}", value=format_value(problem.value), problem=problem.message)
 
 
 def format_problems(problems: Sequence[CellProblem]) -> str:
-    """The message of an invalid row: every bad cell with its column, value and expectation."""
+    """Format the message of an invalid row: each bad cell with column, value, expectation."""
     parts = []
     for problem in problems:
         if problem.column:

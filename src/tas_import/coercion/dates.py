@@ -91,7 +91,7 @@ class DateConverter:
         return (EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))).date().isoformat()
 
     def _move_century(self, moment: dt.datetime) -> dt.datetime:
-        """Put a year read by ``%y`` into the century that ``two_digit_year`` asks for.
+        """Put a year read by ``%y`` into the century that ``two_digit_year`` sets.
 
         strptime maps 69-99 to 1969-1999 and 00-68 to 2000-2068, so a birth date
         written ``05/05/64`` would become 2064; ``past`` moves it to 1964.

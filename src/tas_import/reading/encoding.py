@@ -135,7 +135,7 @@ def _first_invalid_utf8(path: Path) -> int | None:
 
 def _guess_legacy_encoding(path: Path, bad_offset: int) -> str:
     # The sample is the start of the file plus the bytes around the first non-UTF-8
-    # byte, so that the guess sees the accented letters even in a long file.
+    # byte, so that the guess includes the accented letters even in a long file.
     with path.open("rb") as stream:
         sample = stream.read(_SAMPLE_SIZE)
         if bad_offset >= _SAMPLE_SIZE:

@@ -26,7 +26,7 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 
 
 def header_text(value: CellValue) -> str:
-    """Return a header cell as the text the user sees, without surrounding whitespace or BOM."""
+    """Return a header cell as the text shown in the sheet, without outer whitespace or BOM."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -38,7 +38,7 @@ CSV_FORMATS = frozenset({"csv", "tsv", "txt"})
 MAX_TRACKED_REASONS = 10_000
 
 # Statuses whose message explains a problem rather than confirming success.
-# A skipped row was created by an earlier run: its message confirms, it asks for nothing.
+# A skipped row was created by an earlier run: its message confirms and requires no action.
 _PROBLEM_STATUSES = frozenset(Status) - {Status.CREATED, Status.VALID, Status.SKIPPED}
 
 # Case ids of at most 15 digits are exact as Excel numbers, which avoids the "number

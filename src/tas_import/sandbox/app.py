@@ -2,7 +2,7 @@
 
 It validates a request as TAS is documented to: every key of ``data`` must be a template
 variable, numbers must be numbers, dates ``YYYY-MM-DD``, LOV values from the list. On any
-error it answers with an error status and stores nothing.
+error it responds with an error status and stores nothing.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def _request_for_record(body: bytes) -> tuple[int | None, dict[str, Any] | None]
 async def _drop_connection(request: Request) -> Response:
     """Close the TCP connection without any HTTP response.
 
-    Uvicorn's ``receive`` callable is a bound method of its request cycle, which holds the
+    Uvicorn's ``receive`` callable is a bound method of its request cycle, which has the
     connection's asyncio transport; aborting it sends a TCP reset. This relies on uvicorn
     internals (checked with uvicorn 0.55, h11 and httptools protocols).
     """

@@ -91,21 +91,27 @@ def create_cli() -> click.Group:
         type=_SHARE,
         default=0.0,
         show_default=True,
-        help=_("Share (0 to 1) of requests answered 500 without storing anything."),
+        help=_("Share (0 to 1) of requests that get a 500 response, nothing stored."),
     )
     @click.option(
         "--busy-503",
         type=_SHARE,
         default=0.0,
         show_default=True,
-        help=_("Share (0 to 1) of requests answered 503 with Retry-After, nothing stored."),
+        help=_(
+            "Share (0 to 1) of requests that get a 503 response with Retry-After, "
+            "nothing stored."
+        ),
     )
     @click.option(
         "--throttle-429",
         type=_SHARE,
         default=0.0,
         show_default=True,
-        help=_("Share (0 to 1) of requests answered 429 with Retry-After, nothing stored."),
+        help=_(
+            "Share (0 to 1) of requests that get a 429 response with Retry-After, "
+            "nothing stored."
+        ),
     )
     @click.option(
         "--retry-after",

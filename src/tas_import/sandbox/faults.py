@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 
 class Fault(str, enum.Enum):
-    """What the sandbox does to one request, besides handling it normally."""
+    """A fault the sandbox applies to one request, in addition to its normal handling."""
 
     NONE = "none"
     ERROR_500 = "error-500"  # 500 before validation; nothing stored
