@@ -244,7 +244,8 @@ def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:
             )
         )
 
-    if outcome.sandbox_db is not None and not quiet:
+    sent_anything = any(file_outcome.results_path for file_outcome in outcome.files)
+    if outcome.sandbox_db is not None and sent_anything and not quiet:
         click.echo(
             _(
                 "Sandbox cases are stored in {path}; list them with: tas-sandbox cases --db {path}",
