@@ -76,6 +76,10 @@ class LedgerPreview:
         self.template = template
         self.resend_unknown = resend_unknown
 
+    def is_empty(self) -> bool:
+        """Tell whether the ledger has no row of this template sent to this TAS."""
+        return not self.ledger.has_rows(self.base_url, self.template)
+
     def result(self, row: CoercedRow) -> RowResult | None:
         """Return the row's result from the ledger, or None when a run would send it."""
         key = row_key(row)

@@ -234,6 +234,15 @@ class Ledger:
             ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def has_rows(self, base_url: str, template: int) -> bool:
+        """Tell whether any row of ``template`` was sent to the TAS at ``base_url``."""
+        with self._read_lock:
+            row = self._reader.execute(
+                "SELECT 1 FROM deliveries WHERE base_url = ? AND template = ? LIMIT 1",
+                (normalise_base_url(base_url), template),
+            ).fetchone()
+        return row is not None
+
     def lookup(self, identity: RowIdentity) -> LedgerEntry | None:
         """Return what the ledger stores for ``identity``, or None for a row never sent."""
         with self._read_lock:

@@ -68,6 +68,15 @@ class Progress:
         self._bar.set_postfix(self._postfix(), refresh=False)
         self._bar.update(1)
 
+    def update_many(self, status: Status, count: int) -> None:
+        """Count ``count`` rows that finished with ``status`` and advance the bar."""
+        if count <= 0:
+            return
+        self.counts[status] += count
+        if self._bar is not None:
+            self._bar.set_postfix(self._postfix(), refresh=False)
+            self._bar.update(count)
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()

@@ -19,6 +19,7 @@ from pathlib import Path
 from tas_import.cli.inbox import is_results_file
 from tas_import.cli.ordering import ResultsInOrder
 from tas_import.coercion import Coercer, format_problems
+from tas_import.columnar import ColumnarDryRun, CsvChunks, columnar_plan
 from tas_import.delivery import Delivery, LedgerPreview
 from tas_import.errors import ExitCode, TasImportError
 from tas_import.i18n import _
@@ -221,6 +222,21 @@ class FileImport:
         with source:
             writer = self._open_writer(source)
             with writer:
+                plan = columnar_plan(source, coercer, writer)
+                if isinstance(plan, CsvChunks):
+                    logger.info("%s: validating in column batches", self.path.name)
+                    columnar = ColumnarDryRun(
+                        coercer, key_label=classifier.key_label, limit=self.settings.limit,
+                        report=report, preview=preview,
+                    )
+                    columnar.run(plan, writer, progress)
+                    self.outcome.counts.update(columnar.counts)
+                    writer.group_invalid_reasons(report.ranked())
+                    self._close(writer)
+                    self.outcome.problem_lines = report.most_common()
+                    return self.outcome
+
+                logger.info("%s: validating row by row, because %s", self.path.name, plan)
                 keys = [column.key for column in source.columns]
                 for batch in batches(rows_of(source)):
                     # Whole batches go to the writer: per-row calls were most of the time

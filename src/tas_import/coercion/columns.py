@@ -113,8 +113,11 @@ class VariableCoercer:
         if len(self.keys) == 1:
             raws: list[Any] = list(map(dict.get, [row.cells for row in rows], repeat(self.keys[0])))
         else:
-            raws = [self._joined([row.cells.get(key) for key in self.keys]) for row in rows]
+            raws = [self.joined([row.cells.get(key) for key in self.keys]) for row in rows]
+        return self.coerce_raws(raws)
 
+    def coerce_raws(self, raws: list[Any]) -> list[Any]:
+        """Coerce raw cells (a text, a native value or None for empty), one result each."""
         # First look up every cached text in one C-level pass. The cache has only str keys
         # and never maps to None, so None marks a cell still to coerce.
         cache = self.cache
@@ -246,7 +249,7 @@ class VariableCoercer:
         self.may_be_irregular = True
         return CellProblem(self.label, raw, message)
 
-    def _joined(self, raws: list[Any]) -> Any:
+    def joined(self, raws: list[Any]) -> Any:
         """Join the texts of several cells; an empty part is skipped, a bad part is a problem."""
         parts = []
         for raw in raws:

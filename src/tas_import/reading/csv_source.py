@@ -31,7 +31,7 @@ class CsvSource:
     def __init__(self, path: Path, options: ReadOptions) -> None:
         self.path = path
         self.encoding: str | None = choose_encoding(path, options.encoding)
-        check_decodes(path, self.encoding)
+        self.byte_scan = check_decodes(path, self.encoding)
         self.delimiter: str | None = options.delimiter or sniff_delimiter(path, self.encoding)
         logger.info("reading %s as CSV: encoding %s, delimiter %r",
                     path, self.encoding, self.delimiter)
@@ -41,7 +41,7 @@ class CsvSource:
         self._last_line = 0
         try:
             self.header_line, headers = self._read_header(options.header_row)
-            self._width = len(headers)
+            self.width = len(headers)
             self.columns: list[Column] = build_columns(headers, 0, self._columns_with_data)
             self._first_record = self._peek_first_record()
         except BaseException:
@@ -57,8 +57,8 @@ class CsvSource:
     def __iter__(self) -> Iterator[SourceRow]:
         keys = [column.key for column in self.columns]
         positions = [column.index for column in self.columns]
-        contiguous = positions == list(range(self._width))
-        width = self._width
+        contiguous = positions == list(range(self.width))
+        width = self.width
         reader = self._reader
 
         line, record = self._first_record
@@ -72,9 +72,9 @@ class CsvSource:
 
                 error = note = None
                 if len(values) > width:
-                    error = self._extra_cells_error(values[width:])
+                    error = self.extra_cells_error(values[width:])
                 elif len(values) < width:
-                    note = self._missing_cells_note(len(values))
+                    note = self.missing_cells_note(len(values))
                     values.extend([None] * (width - len(values)))
                 if not contiguous:
                     values = [values[position] for position in positions]
@@ -169,20 +169,20 @@ class CsvSource:
                 pass  # reported with its line when the rows are read
         return found
 
-    def _missing_cells_note(self, count: int) -> str:
+    def missing_cells_note(self, count: int) -> str:
         return _(
             "the row has {count} cells but the header has {width}: a value may be missing, "
             "so the later values may have moved one column to the left",
-            count=count, width=self._width,
+            count=count, width=self.width,
         )
 
-    def _extra_cells_error(self, extra: list[str | None]) -> str | None:
+    def extra_cells_error(self, extra: list[str | None]) -> str | None:
         if not any(extra):
             return None  # trailing empty cells, e.g. a separator at the end of the line
         shown = ", ".join(f"'{value}'" for value in extra if value is not None)
         return _("The row has {count} more cells than the header ({width} columns); the "
                  "extra values are: {values}",
-                 count=len(extra), width=self._width, values=shown)
+                 count=len(extra), width=self.width, values=shown)
 
 
 def sniff_delimiter(path: Path, encoding: str) -> str:

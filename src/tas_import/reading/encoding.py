@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -43,7 +44,18 @@ def choose_encoding(path: Path, requested: str | None) -> str:
     return _guess_legacy_encoding(path, bad_offset)
 
 
-def check_decodes(path: Path, encoding: str) -> None:
+@dataclass(frozen=True)
+class ByteScan:
+    """What the decoding pass saw of the file's bytes, for readers that cut it at lines.
+
+    Meaningful only for encodings in which every ASCII character is its ASCII byte.
+    """
+
+    has_quote: bool  # a '"' byte anywhere
+    has_lone_cr: bool  # a CR byte that does not start a CRLF pair
+
+
+def check_decodes(path: Path, encoding: str) -> ByteScan:
     """Decode the whole file once, so that a bad byte or a NUL is reported before any row.
 
     Raises :class:`InputFileError` naming the line, the byte offset and the byte value.
@@ -52,6 +64,9 @@ def check_decodes(path: Path, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     chunks = 0
     offset = 0
+    has_quote = False
+    carriage_returns = line_ends = 0
+    previous = b""
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK_SIZE):
             try:
@@ -65,12 +80,20 @@ def check_decodes(path: Path, encoding: str) -> None:
             if "\x00" in text:
                 before = text[: text.index("\x00")]
                 raise _nul_error(path, _line_of(path, encoding, chunks, before))
+            has_quote = has_quote or b'"' in chunk
+            if b"\r" in chunk:
+                carriage_returns += chunk.count(b"\r")
+                line_ends += chunk.count(b"\r\n")
+            if previous.endswith(b"\r") and chunk.startswith(b"\n"):
+                line_ends += 1
+            previous = chunk
             chunks += 1
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise _truncated_error(path, encoding, _line_of(path, encoding, chunks, "")) from None
+    return ByteScan(has_quote=has_quote, has_lone_cr=carriage_returns != line_ends)
 
 
 def _line_of(path: Path, encoding: str, chunks: int, tail: str) -> int:

@@ -12,10 +12,11 @@ import datetime
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
+import polars as pl
 from python_calamine import CalamineWorkbook
 
 from tas_import.errors import UsageError
@@ -171,6 +172,36 @@ class ResultsWriter:
         for result in results:
             if result.message and result.status in _PROBLEM_STATUSES:
                 self._count_reason(result)
+
+    def write_frame(
+        self,
+        frame: pl.DataFrame,
+        results: Mapping[int, RowResult],
+        *,
+        valid: int,
+        unguarded: Sequence[str] = (),
+    ) -> None:
+        """Append a frame of rows to a CSV results file: cells, then the result columns.
+
+        ``results`` holds the rows that are not simply ``valid`` (their frame cells are
+        already set); their messages are counted as :meth:`write` counts them. The
+        columns named in ``unguarded`` need no formula guard (see :mod:`.cells`).
+        """
+        if self._closed or self._csv is None:
+            raise RuntimeError("ResultsWriter.write_frame() needs an open CSV results file")
+        if len(self._keep_columns) + len(RESULT_COLUMNS) != frame.width:
+            raise ValueError("the frame must have the kept input columns and the result columns")
+
+        self._csv.write_frame(frame, unguarded=unguarded)
+        self.counts[Status.VALID] += valid
+        self.counts.update(result.status for result in results.values())
+        for result in results.values():
+            self._count_reason(result)
+
+    @property
+    def format(self) -> str:
+        """The format being written: "xlsx" or "csv"."""
+        return "xlsx" if self._xlsx is not None else "csv"
 
     def _write_rows(self, rows: list[list[CellValue]], results: Sequence[RowResult]) -> None:
         """Write rows to the XLSX sheet while they fit, the rest to CSV (see :meth:`write`)."""
