@@ -10,18 +10,19 @@ _SEED = 20260101
 class SeenKeys:
     """The keys of the valid rows so far, each with the first row that had it.
 
-    The same decisions as :class:`tas_import.keys.DuplicateKeys`, for whole batches. A
-    frame of 64-bit key hashes, sorted, finds the candidates; each candidate is confirmed
-    by comparing the keys themselves, so a hash collision never makes a repeat. About
-    40 bytes per short key: a million rows need about 40 MB and no temporary file.
+    The same decisions as :class:`tas_import.keys.DuplicateKeys`, for whole batches. The
+    known keys are kept with a 64-bit hash in frames that are only ever appended to. A
+    batch looks its hashes up by scanning the known hashes, which polars does in a few
+    nanoseconds per key, and each hit is confirmed by comparing the keys themselves, so a
+    hash collision never makes a repeat. About 30 bytes per short key: a million rows
+    need about 30 MB and no temporary file.
     """
 
     def __init__(self) -> None:
-        # Sorted by hash; "position" points into _keys and _rows, which are in the order
-        # the keys were first seen.
-        self._index = pl.DataFrame(schema={"hash": pl.UInt64, "position": pl.Int64})
+        # Appended to in place: polars keeps each batch as a chunk, so nothing is copied.
+        self._hashes = pl.Series("hash", [], dtype=pl.UInt64)
         self._keys = pl.Series("key", [], dtype=pl.String)
-        self._rows = pl.Series("row", [], dtype=pl.Int64)
+        self._rows = pl.Series("row", [], dtype=pl.Int32)
 
     def repeats(self, batch: pl.Series, numbers: list[int]) -> dict[int, int]:
         """Return position -> first row, for each key of ``batch`` that came before.
@@ -29,51 +30,44 @@ class SeenKeys:
         A key comes before when an earlier batch had it or an earlier position of this
         one. The keys not seen before are remembered with their row ``numbers``.
         """
-        hashes = batch.hash(seed=_SEED)
-        earlier = self._earlier_rows(batch, hashes)
-        first = batch.is_first_distinct()
-        new = first.scatter(list(earlier), False) if earlier else first
-        self._remember(batch.filter(new), hashes.filter(new),
-                       pl.Series("row", numbers, dtype=pl.Int64).filter(new))
-        if not earlier and first.all():
+        frame = pl.DataFrame({
+            "hash": batch.hash(seed=_SEED),
+            "key": batch.rename("key"),
+            "row": pl.Series(numbers, dtype=pl.Int32),
+        })
+        earlier = self._earlier_rows(frame)
+        first = frame.get_column("key").is_first_distinct()
+        new = first & ~earlier.is_not_null()
+        added = frame.filter(new)
+        self._hashes.append(added.get_column("hash"))
+        self._keys.append(added.get_column("key"))
+        self._rows.append(added.get_column("row"))
+        if new.all():
             return {}
 
-        repeats = dict(earlier)
-        for position in (~first).arg_true().to_list():
-            repeats[position] = self._first_row(batch[position], hashes[position])
+        return self._repeated_rows(frame, earlier, new)
+
+    def _earlier_rows(self, frame: pl.DataFrame) -> pl.Series:
+        """Return, per row of ``frame``, the first row of its key in an earlier batch, or null."""
+        hits = self._hashes.is_in(frame.get_column("hash").implode()).arg_true()
+        if hits.is_empty():
+            return pl.repeat(None, frame.height, dtype=pl.Int32, eager=True)
+        known = pl.DataFrame([self._keys.gather(hits), self._rows.gather(hits)])
+        matched = frame.select("key").join(known, on="key", how="left", maintain_order="left")
+        return matched.get_column("row")
+
+    @staticmethod
+    def _repeated_rows(frame: pl.DataFrame, earlier: pl.Series, new: pl.Series) -> dict[int, int]:
+        """Return position -> first row for each row of ``frame`` that is not ``new``."""
+        keys = frame.get_column("key").to_list()
+        rows = frame.get_column("row").to_list()
+        earlier_rows = earlier.to_list()
+        first_rows: dict[str, int] = {}
+        repeats: dict[int, int] = {}
+        for position, is_new in enumerate(new.to_list()):
+            if is_new:
+                first_rows[keys[position]] = rows[position]
+        for position in (~new).arg_true().to_list():
+            row = earlier_rows[position]
+            repeats[position] = row if row is not None else first_rows[keys[position]]
         return repeats
-
-    def _earlier_rows(self, batch: pl.Series, hashes: pl.Series) -> dict[int, int]:
-        """Return position -> first row for the keys that an earlier batch had."""
-        known = self._index.get_column("hash")
-        if known.is_empty():
-            return {}
-        places = known.search_sorted(hashes).clip(upper_bound=len(known) - 1)
-        candidates = (known.gather(places) == hashes).arg_true().to_list()
-        earlier = {}
-        for position in candidates:
-            row = self._first_row(batch[position], hashes[position])
-            if row:
-                earlier[position] = row
-        return earlier
-
-    def _first_row(self, key: str, key_hash: int) -> int:
-        """Return the first row of ``key`` among the remembered keys, or 0."""
-        known = self._index.get_column("hash")
-        start = int(known.search_sorted(key_hash, side="left"))
-        stop = int(known.search_sorted(key_hash, side="right"))
-        for position in self._index.get_column("position").slice(start, stop - start):
-            if self._keys[position] == key:
-                return int(self._rows[position])
-        return 0
-
-    def _remember(self, keys: pl.Series, hashes: pl.Series, rows: pl.Series) -> None:
-        start = len(self._keys)
-        self._keys.append(keys.rename("key"))
-        self._rows.append(rows)
-        added = pl.DataFrame({
-            "hash": hashes,
-            "position": pl.int_range(start, start + len(keys), dtype=pl.Int64, eager=True),
-        }).sort("hash")
-        # Both frames are sorted: merging them takes linear time, unlike a new sort.
-        self._index = self._index.merge_sorted(added, key="hash")

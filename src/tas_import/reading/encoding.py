@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ logger = logging.getLogger(__name__)
 CANDIDATE_ENCODINGS = ("cp1250", "iso8859_2", "cp1252")
 
 _CHUNK_SIZE = 1 << 20
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _SAMPLE_SIZE = 1 << 16
 
 
@@ -64,9 +67,7 @@ def check_decodes(path: Path, encoding: str) -> ByteScan:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     chunks = 0
     offset = 0
-    has_quote = False
-    carriage_returns = line_ends = 0
-    previous = b""
+    has_quote = has_lone_cr = cr_at_end = False
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK_SIZE):
             try:
@@ -81,19 +82,21 @@ def check_decodes(path: Path, encoding: str) -> ByteScan:
                 before = text[: text.index("\x00")]
                 raise _nul_error(path, _line_of(path, encoding, chunks, before))
             has_quote = has_quote or b'"' in chunk
-            if b"\r" in chunk:
-                carriage_returns += chunk.count(b"\r")
-                line_ends += chunk.count(b"\r\n")
-            if previous.endswith(b"\r") and chunk.startswith(b"\n"):
-                line_ends += 1
-            previous = chunk
+            if cr_at_end and not chunk.startswith(b"\n"):
+                has_lone_cr = True
+            cr_at_end = False
+            if not has_lone_cr and b"\r" in chunk:
+                lone = _LONE_CR.search(chunk)
+                # A CR as the last byte may start a CRLF that the next chunk ends.
+                cr_at_end = lone is not None and lone.start() == len(chunk) - 1
+                has_lone_cr = lone is not None and not cr_at_end
             chunks += 1
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise _truncated_error(path, encoding, _line_of(path, encoding, chunks, "")) from None
-    return ByteScan(has_quote=has_quote, has_lone_cr=carriage_returns != line_ends)
+    return ByteScan(has_quote=has_quote, has_lone_cr=has_lone_cr or cr_at_end)
 
 
 def _line_of(path: Path, encoding: str, chunks: int, tail: str) -> int:
