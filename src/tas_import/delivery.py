@@ -23,6 +23,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Protocol
 
@@ -134,10 +135,12 @@ class Delivery:
         self._in_flight: set[asyncio.Task[RowResult]] = set()
         self._in_flight_rows: dict[RowIdentity, int] = {}
         self._slots: asyncio.Semaphore | None = None
+        self._ledger_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
 
     async def run(self, rows: Iterable[CoercedRow]) -> AsyncIterator[RowResult]:
         """Yield exactly one RowResult per given (valid) row, in completion order."""
         self._slots = asyncio.Semaphore(self.concurrency)
+        self._ledger_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
         try:
             for row in rows:
                 result = await self._start(row)
@@ -158,6 +161,8 @@ class Delivery:
                 task.cancel()
             await asyncio.gather(*self._in_flight, return_exceptions=True)
             self._in_flight.clear()
+            # A write already started in the thread still completes: it cannot be undone.
+            self._ledger_thread.shutdown(wait=True)
 
     async def _start(self, row: CoercedRow) -> RowResult | None:
         """Send the row in a new task and return None, or return its result at once."""
@@ -188,7 +193,7 @@ class Delivery:
 
         try:
             # Write-ahead: `sending` is committed before the request exists.
-            self._write(
+            await self._write_in_thread(
                 functools.partial(
                     self.ledger.mark_sending,
                     identity,
@@ -200,6 +205,17 @@ class Delivery:
         except BaseException:
             self._slots.release()
             raise
+
+        if self.stop_reason is not None:
+            # The run stopped during the write. The row was never sent, so a rerun may
+            # send it.
+            try:
+                await self._write_in_thread(functools.partial(
+                    self.ledger.mark_failed, identity, self._not_attempted_message
+                ))
+            finally:
+                self._slots.release()
+            return self._not_attempted(row)
 
         self._in_flight_rows[identity] = row.number
         task = asyncio.create_task(self._send(row, row.data, identity))
@@ -254,7 +270,7 @@ class Delivery:
 
         if isinstance(outcome, AuthError):
             # TAS stores nothing on 401/403, so the row is `failed` and a rerun sends it.
-            self._write(
+            await self._write_in_thread(
                 functools.partial(
                     self.ledger.mark_failed,
                     identity,
@@ -264,7 +280,9 @@ class Delivery:
             )
             return self._not_attempted(row)
 
-        self._write(functools.partial(self.ledger.mark_outcome, identity, outcome))
+        await self._write_in_thread(
+            functools.partial(self.ledger.mark_outcome, identity, outcome)
+        )
 
         if outcome.status is Status.UNKNOWN:
             entry = self.ledger.lookup(identity)
@@ -350,6 +368,15 @@ class Delivery:
     async def _wait_for_any(self) -> list[RowResult]:
         await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
         return self._collect_finished()
+
+    async def _write_in_thread(self, change: Callable[[], object]) -> None:
+        """Run one ledger write in the ledger's thread, and stop the run if it fails.
+
+        An fsync takes about a millisecond; run on the event loop, it would hold up every
+        response that arrives meanwhile.
+        """
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._ledger_thread, self._write, change)
 
     def _write(self, change: Callable[[], object]) -> None:
         """Run one ledger write, and stop the run if it fails.

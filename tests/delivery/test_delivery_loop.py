@@ -12,6 +12,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -280,6 +281,31 @@ def test_auth_error_lets_in_flight_finish(ledger: Ledger) -> None:
     assert counts.count(Status.NOT_ATTEMPTED) == 17
     created_in_ledger = list(ledger.entries(state=LedgerState.CREATED))
     assert len(created_in_ledger) == 3
+
+
+def test_stop_during_sending_mark(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row whose sending mark was being written when the run stopped is not sent."""
+
+    def reject_first(call: int, data: Mapping[str, PayloadValue]) -> DeliveryOutcome:
+        raise AuthError("TAS rejected the token (HTTP 401)", status_code=401)
+
+    original = ledger.mark_sending
+
+    def slow_mark_sending(*args: Any, **kwargs: Any) -> None:
+        time.sleep(0.05)  # long enough for the first response to arrive meanwhile
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "mark_sending", slow_mark_sending)
+    client = FakeClient(reject_first)
+    results = deliver(make_delivery(client, ledger, concurrency=2), make_rows(3))
+
+    assert client.calls == ["E2"]
+    assert list(statuses(results).values()) == [Status.NOT_ATTEMPTED] * 3
+    second = ledger.lookup(identity(3))
+    assert second is not None
+    assert second.state is LedgerState.FAILED
 
 
 def test_server_down_stops_run(ledger: Ledger) -> None:
