@@ -372,7 +372,7 @@ class Delivery:
     async def _write_in_thread(self, change: Callable[[], object]) -> None:
         """Run one ledger write in the ledger's thread, and stop the run if it fails.
 
-        An fsync takes about a millisecond; run on the event loop, it would hold up every
+        An fsync takes about a millisecond. On the event loop, it would hold up every
         response that arrives meanwhile.
         """
         loop = asyncio.get_running_loop()

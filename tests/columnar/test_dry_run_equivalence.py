@@ -125,7 +125,7 @@ def test_same_results_with_rows_in_the_ledger(
     assert_same(runs)
 
 
-def test_a_valid_file_is_valid_in_both(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_valid_file_valid_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     rows = [f"{10000 + index:06d};Jan;Novák;jan{index}@firma.cz;01.04.2027;IT;Tester;"
             f"{index},50;1;ano;" for index in range(1, 3000)]
     monkeypatch.setattr(tas_import.columnar.csv_chunks, "CHUNK_BYTES", 4096)
@@ -176,7 +176,7 @@ def test_xlsx_results_go_row_by_row(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert reasons == ["the results file is not CSV"]
 
 
-def test_a_results_file_goes_row_by_row(
+def test_results_file_goes_row_by_row(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     source = write_csv(tmp_path / "people.csv", ROWS[:3], encoding="utf-8", newline="\n")

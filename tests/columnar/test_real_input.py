@@ -2,7 +2,7 @@
 
 The files live in ``shared/real-input`` beside the checkout; the tests skip when it is
 absent. Each column is mapped with one type in turn, so that every converter meets
-cells nobody here wrote.
+cells written outside this project.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The dry-run of a regular CSV file in column batches.
 
 The outcome of every row, its message and the results file are the same as from the
-row-by-row dry-run in :mod:`tas_import.cli.job`; the tests compare the two. What differs
-is the cost: a valid row never becomes a Python object of its own.
+row-by-row dry-run in :mod:`tas_import.cli.job`, and the tests compare the two. Only the
+cost differs: a valid row never becomes a Python object of its own.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from tas_import.rows import CellProblem, CoercedRow, RowResult, Status
 logger = logging.getLogger(__name__)
 
 # The frame's names of the result columns, which no source column key can take: keys are
-# header texts, and a header never holds a NUL character.
+# header texts, and a header never contains a NUL character.
 INTERNAL_RESULT_COLUMNS = tuple(f"\x00{name}" for name in RESULT_COLUMNS)
 
 
@@ -121,7 +121,7 @@ class ColumnarDryRun:
         outcomes: list[ColumnOutcome],
         results: dict[int, RowResult],
     ) -> None:
-        """Mark the valid rows whose key came before, then those the ledger already knows."""
+        """Mark the valid rows whose key came before, then those already in the ledger."""
         keys = self._keys(valid, outcomes)
         numbers = chunk.numbers if len(valid) == len(chunk.numbers) else [
             chunk.numbers[index] for index in valid

@@ -4,9 +4,9 @@ The two engines agree on a plain subset of the syntax over ASCII text without li
 breaks: literals, ``.``, simple character classes, ``\\d \\D \\w \\W \\s \\b \\B``,
 groups, alternation, anchors and the quantifiers ``* + ? {n} {n,} {n,m}`` (lazy or not).
 :func:`portable_pattern` returns the pattern for polars only when it stays inside that
-subset; anything else (flags, look-arounds, back-references, POSIX classes, ``\\S``,
-which differ or fail in one of them) is left to ``re``. The caller applies the polars
-pattern only to ASCII cells.
+subset. Anything else is left to ``re``: flags, look-arounds, back-references, POSIX
+classes and ``\\S``, which differ or fail in one of the engines. The caller applies the
+polars pattern only to ASCII cells.
 """
 
 from __future__ import annotations

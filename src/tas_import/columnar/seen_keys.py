@@ -11,9 +11,9 @@ class SeenKeys:
     """The keys of the valid rows so far, each with the first row that had it.
 
     The same decisions as :class:`tas_import.keys.DuplicateKeys`, for whole batches. The
-    known keys are kept with a 64-bit hash in frames that are only ever appended to. A
+    known keys are kept with a 64-bit hash in series that are only ever appended to. A
     batch looks its hashes up by scanning the known hashes, which polars does in a few
-    nanoseconds per key, and each hit is confirmed by comparing the keys themselves, so a
+    nanoseconds per key. Each hit is confirmed by comparing the keys themselves, so a
     hash collision never makes a repeat. About 30 bytes per short key: a million rows
     need about 30 MB and no temporary file.
     """

@@ -2,10 +2,10 @@
 
 The contract: every cell ends with the result that :class:`VariableCoercer` would give it.
 Vectorised checks only ever *accept* a cell, and only when the exact coercer would
-accept it with the same value; every other cell (empty, an empty word, a value near a
-limit, anything unusual) goes through :meth:`VariableCoercer.coerce_raws`, which also
-writes the problem message. Columns of few distinct values (dates, departments, flags)
-are coerced once per distinct value.
+accept it with the same value. Every other cell goes through
+:meth:`VariableCoercer.coerce_raws`, which also writes the problem message: an empty
+cell, an empty word, a value near a limit, anything unusual. Columns of few distinct
+values (dates, departments, flags) are coerced once per distinct value.
 """
 
 from __future__ import annotations
@@ -196,8 +196,8 @@ class ColumnCoercion:
             amounts = plain.str.replace(number.decimal, ".", literal=True).cast(
                 pl.Float64, strict=False
             )
-            # Float parsing is off by far less than this margin; a value within it of a
-            # limit is compared exactly, as a Decimal, by the per-cell coercer.
+            # Float parsing is off by far less than this margin. A value within it of a
+            # limit goes to the per-cell coercer, which compares it as a Decimal.
             if minimum is not None:
                 accepted &= amounts > _beyond(float(minimum), 1)
             if maximum is not None:
@@ -216,7 +216,7 @@ class ColumnCoercion:
         """Cells that may be one of the ``empty`` words, which the exact coercer decides.
 
         str.casefold() never shortens a text, so only cells as short as the longest word
-        qualify; on ASCII it equals str.lower(), and other short cells count as maybe.
+        qualify. On ASCII it equals str.lower(); other short cells count as maybe.
         """
         short = (column.str.len_chars() <= self.longest_empty_word).arg_true()
         maybe = pl.repeat(False, len(column), eager=True)

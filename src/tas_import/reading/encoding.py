@@ -49,7 +49,7 @@ def choose_encoding(path: Path, requested: str | None) -> str:
 
 @dataclass(frozen=True)
 class ByteScan:
-    """What the decoding pass saw of the file's bytes, for readers that cut it at lines.
+    """The decoding pass's findings about the file's bytes, for readers that cut at lines.
 
     Meaningful only for encodings in which every ASCII character is its ASCII byte.
     """

@@ -61,8 +61,8 @@ class CsvResultsSheet:
     def write_frame(self, frame: pl.DataFrame, *, unguarded: Sequence[str] = ()) -> None:
         """Write a polars frame of rows; the file is the same as from ``write_row`` per row.
 
-        Text columns must hold str or null, and other columns integers. The columns named
-        in ``unguarded`` hold only texts that need no formula guard. The frame is written
+        Text columns must contain str or null, and other columns integers. The columns
+        named in ``unguarded`` contain only texts that need no formula guard. The frame is written
         by a worker thread while the caller prepares the next one; an error surfaces at
         the next call or at :meth:`close`.
         """

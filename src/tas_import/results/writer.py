@@ -183,7 +183,7 @@ class ResultsWriter:
     ) -> None:
         """Append a frame of rows to a CSV results file: cells, then the result columns.
 
-        ``results`` holds the rows that are not simply ``valid`` (their frame cells are
+        ``results`` contains the rows that are not simply ``valid`` (their frame cells are
         already set); their messages are counted as :meth:`write` counts them. The
         columns named in ``unguarded`` need no formula guard (see :mod:`.cells`).
         """
