@@ -115,3 +115,10 @@ def test_missing_results_path_omitted() -> None:
     text = format_summary({Status.NOT_ATTEMPTED: 4}, None, dry_run=False,
                           stop_reason="TAS rejected the token (401).", problem_lines=())
     assert "Results:" not in text
+
+
+def test_problems_end_the_summary() -> None:
+    problem = "Datum nástupu: 37 rows, e.g. row 12: '2026-13-01' is not a date"
+    text = summary({Status.INVALID: 37, Status.VALID: 3}, dry_run=True, problem_lines=(problem,))
+    assert text.index("Next steps:") < text.index("Problems:")
+    assert text.endswith(problem)

@@ -11,11 +11,11 @@ one :class:`MappingError` naming the file, the line, the key path and a suggeste
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import logging
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -524,7 +524,20 @@ def write_mapping_schema(path: Path = SCHEMA_PATH) -> None:
     path.write_text(render_mapping_schema(), encoding="utf-8")
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_PATH
+def _main() -> None:
+    """Regenerate ``mappings/schema.json`` in a checkout, or write it to a given path."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tas_import.mapping",
+        description="Write the JSON Schema of the mapping language (tas-import schema prints it).",
+    )
+    parser.add_argument("output", nargs="?", type=Path, default=SCHEMA_PATH,
+                        help=f"where to write it (default: {SCHEMA_PATH})")
+    target: Path = parser.parse_args().output
+    if not target.parent.is_dir():
+        parser.error(f"the folder {target.parent} does not exist; name an output path")
     write_mapping_schema(target)
     print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    _main()

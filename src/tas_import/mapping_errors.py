@@ -162,6 +162,19 @@ def _describe(detail: ErrorDetails, key_path: KeyPath, data: dict[str, Any]) -> 
         reason = str(context.get("error", detail["msg"]))
         return reason, _("Correct the value as the message says.")
 
+    if name == "delimiter" and kind in ("string_too_short", "string_too_long"):
+        return (
+            _("'{value}' is not one character", value=value),
+            _("Write a single character, for example \";\" or \"\\t\" for a tab."),
+        )
+
+    if key_path == ("template",) and kind in ("greater_than", "greater_than_equal"):
+        return (
+            _("'{value}' is not a template id", value=value),
+            _("Set template to the processId of the TAS template: its header id, a "
+              "number greater than 0."),
+        )
+
     return _describe_type_error(kind, context, value, detail["msg"])
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from tas_import.coercion import format_value
 from tas_import.i18n import _
 from tas_import.reading.headers import lettered_header
+from tas_import.reading.model import Column
 from tas_import.rows import SourceRow
 from tas_import.templates import Template
 
@@ -41,6 +42,9 @@ def _looks_like_rules() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"0\d+"), _("text with leading zeros: keep type: text, or use pad")),
         (re.compile(r"-?\d+"), _("integer")),
         (re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+|-?\d+,\d+"),
+         _("number with a decimal comma: type: number, decimal: ','")),
+        # Some amounts without decimals ("28 000") or plain digits ("1") among them.
+        (re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d+)?|-?\d+(?:,\d+)?"),
          _("number with a decimal comma: type: number, decimal: ','")),
         (re.compile(r"-?\d+\.\d+"), _("number with a decimal point: type: number")),
         (re.compile(r"(?i)ano|ne|yes|no|true|false"), _("boolean")),
@@ -73,9 +77,11 @@ def render_scaffold(
         "# yaml-language-server: $schema=schema.json",
         "# " + _("Mapping scaffold: every column is mapped as text. Rename each variable to the"),
         "# " + _("TAS variable name and choose its type; the comments show sample values."),
-        "# " + _("The schema line above expects a copy of mappings/schema.json beside this file."),
+        "# " + _("The schema line above expects the schema beside this file; save it with"),
+        "# " + _("'tas-import schema > schema.json'."),
         f"template: {template.id if template is not None else 0}"
         + ("" if template is not None else "  # " + _("TODO: the TAS template id (processId)")),
+        *_key_lines(source.columns),
         *_defaults_lines(samples.values()),
         "variables:",
     ]
@@ -99,6 +105,18 @@ def render_scaffold(
             lines.append("# " + _("Template variables without a column: {names}",
                                   names=", ".join(unmapped)))
     return "\n".join(lines) + "\n"
+
+
+def _key_lines(columns: list[Column]) -> list[str]:
+    """Return a commented-out ``key`` naming the first column, with why to set it."""
+    if not columns:
+        return []
+    first = json.dumps(columns[0].header, ensure_ascii=False)
+    return [
+        f"# key: [{first}]  # " + _("TODO: the columns that identify a row across runs"),
+        "# " + _("With a key, a rerun skips the rows it created before,"),
+        "# " + _("and a dry-run of a large CSV file is much faster."),
+    ]
 
 
 def _column_samples(rows: list[SourceRow], key: str, limit: int) -> list[Any]:
@@ -154,6 +172,11 @@ def describe_samples(samples: Iterable[Any]) -> str:
         return _("text (mixed kinds of cells)")
 
     texts = [value.strip() for value in values]
+    if all(text.isdigit() for text in texts) and any(
+        len(text) > 1 and text.startswith("0") for text in texts
+    ):
+        # One code with a leading zero is enough: as numbers, the others would lose theirs.
+        return _("text with leading zeros: keep type: text, or use pad")
     slash_date = _describe_slash_dates(texts)
     if slash_date is not None:
         return slash_date

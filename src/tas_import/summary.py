@@ -33,7 +33,7 @@ def format_summary(
     stop_reason: str | None,
     problem_lines: Sequence[str],
 ) -> str:
-    """Build the closing summary: counts per status, results path and next steps.
+    """Build the closing summary: counts per status, results path, next steps, problems.
 
     ``stop_reason`` is the translated reason why the run stopped before every row was
     attempted (an expired token, the server down). ``problem_lines`` are translated
@@ -50,16 +50,18 @@ def format_summary(
         lines.append("")
         lines.append(_("The run stopped early: {reason}", reason=stop_reason))
 
-    if problem_lines:
-        lines.append("")
-        lines.append(_("Problems:"))
-        lines.extend(INDENT + line for line in problem_lines)
-
     next_steps = _next_steps(counts, results_path, dry_run=dry_run, stopped=bool(stop_reason))
     if next_steps:
         lines.append("")
         lines.append(_("Next steps:"))
         lines.extend(INDENT + "- " + step for step in next_steps)
+
+    # Last, so that the most common problems per column end the output, where a user
+    # looks first.
+    if problem_lines:
+        lines.append("")
+        lines.append(_("Problems:"))
+        lines.extend(INDENT + line for line in problem_lines)
 
     return "\n".join(lines)
 

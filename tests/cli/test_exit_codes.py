@@ -204,3 +204,30 @@ def test_quiet_still_reports_stop(
     assert result.stdout == ""
     assert result.stderr.startswith("Error: ")
     assert "401" in result.stderr
+
+
+@pytest.mark.parametrize("delimiter", [";;", "\\t\\t", ""])
+def test_bad_delimiter_exits_2(
+    invoke: Invoke, people_csv: Path, people_mapping: Path, delimiter: str
+) -> None:
+    result = invoke(people_csv, "--mapping", people_mapping, "--dry-run", "-d", delimiter)
+    assert result.exit_code == 2, result.output
+    assert "is not one character" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_tab_delimiter_by_name(invoke: Invoke, write_file: Callable[[str, str], Path],
+                               people_mapping: Path) -> None:
+    rows = ["Osobní číslo\tJméno\tDatum nástupu\tMzda\tOddělení",
+            "000101\tJiří\t01.02.2027\t45 000,50\tIT"]
+    source = write_file("people.tsv", "\n".join(rows) + "\n")
+    for name in ("tab", "\\t"):
+        result = invoke(source, "--mapping", people_mapping, "--dry-run", "-d", name)
+        assert result.exit_code == 0, result.output
+
+
+def test_schema_command_prints_the_schema(invoke: Invoke) -> None:
+    result = invoke("schema")
+    assert result.exit_code == 0
+    schema_file = Path(__file__).resolve().parents[2] / "mappings" / "schema.json"
+    assert result.output == schema_file.read_text(encoding="utf-8")

@@ -60,3 +60,9 @@ def test_native_float_exact(coerce_one: CoerceOne) -> None:
 
 def test_native_bool_not_number(coerce_one: CoerceOne) -> None:
     assert coerce_one(True, None, type="number").data is None
+
+
+@pytest.mark.parametrize("text", ["１２３", "١٢٣,٥", "１ ２３４"])
+def test_digits_of_other_scripts_invalid(coerce_one: CoerceOne, text: str) -> None:
+    row = coerce_one(text, CZ, type="number")
+    assert row.data is None

@@ -60,3 +60,8 @@ def test_optional_empty_left_out(coerce_one: CoerceOne) -> None:
 
 def test_default_used(coerce_one: CoerceOne) -> None:
     assert coerce_one("", None, type="text", default="x").data == {"v": "x"}
+
+
+def test_long_whole_number_message(coerce_one: CoerceOne) -> None:
+    row = coerce_one(1.2e19, None, type="text")
+    assert row.problems[0].message.startswith("is a number of more than 15 digits")

@@ -11,7 +11,7 @@ from tas_import.errors import MappingError
 from tas_import.mapping import load_mapping
 from tas_import.reading import Column
 from tas_import.rows import SourceRow
-from tas_import.scaffold import render_scaffold
+from tas_import.scaffold import describe_samples, render_scaffold
 from tas_import.templates import Template, TemplateVariable
 
 
@@ -36,8 +36,24 @@ SOURCE = FakeSource(
 def test_scaffold_needs_template_id(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_text(render_scaffold(SOURCE), encoding="utf-8")
-    with pytest.raises(MappingError, match="line 5: template"):
+    with pytest.raises(MappingError, match="line 6: template: '0' is not a template id"):
         load_mapping(path)
+
+
+def test_scaffold_suggests_a_key() -> None:
+    lines = render_scaffold(SOURCE).splitlines()
+    assert '# key: ["Osobní číslo"]  # TODO: the columns that identify a row across runs' in lines
+
+
+def test_one_leading_zero_means_text() -> None:
+    assert describe_samples(["00601", "60200", "11000"]).startswith("text with leading zeros")
+
+
+def test_czech_amounts_without_decimals() -> None:
+    kind = "number with a decimal comma: type: number, decimal: ','"
+    assert describe_samples(["35 000,00", "42 500,50", "28 000"]) == kind
+    assert describe_samples(["1", "0,5", "1"]) == kind
+    assert describe_samples(["1", "2", "3"]) == "integer"
 
 
 def test_scaffold_loads_as_mapping(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import tas_import.reading.encoding
+from tas_import.errors import InputFileError
 from tas_import.reading.encoding import check_decodes
 
 
@@ -39,3 +40,10 @@ def test_quotes_are_noted(tmp_path: Path) -> None:
     assert check_decodes(path, "ascii").has_quote
     path.write_bytes(b"a;b\n1;2\n")
     assert not check_decodes(path, "ascii").has_quote
+
+
+def test_utf16_without_bom_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a;b\n1;2\n")
+    with pytest.raises(InputFileError, match="cannot be read as utf-16"):
+        check_decodes(path, "utf-16")

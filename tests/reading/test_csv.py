@@ -118,6 +118,22 @@ def test_extra_cells_make_row_error(tmp_path: Path) -> None:
     assert rows[1].error is None
 
 
+def test_extra_blank_cells_are_not_values(tmp_path: Path) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text("a,b\n1,2, \n3,4,x,\n", encoding="utf-8")
+    _headers, rows = read(path)
+    assert rows[0].error is None
+    assert rows[1].error is not None
+    assert "(3 instead of 2)" in rows[1].error
+
+
+def test_blank_rows_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text("a,b\n1,2\n   \n , \n3,4\n", encoding="utf-8")
+    with open_source(path) as source:
+        assert [row.number for row in source] == [2, 5]
+
+
 def test_short_row_padded_with_none(tmp_path: Path) -> None:
     path = tmp_path / "short.csv"
     path.write_text("a,b,c\n1\n", encoding="utf-8")

@@ -26,6 +26,7 @@ def create_cli() -> click.Group:
     from tas_import.cli.import_command import create_import_command, exit_codes_help
     from tas_import.cli.init_command import create_init_command
     from tas_import.cli.ledger_command import create_ledger_group
+    from tas_import.cli.schema_command import create_schema_command
 
     group = DefaultCommandGroup(
         name="tas-import",
@@ -41,6 +42,7 @@ def create_cli() -> click.Group:
     group.add_command(create_import_command(), "import")
     group.add_command(create_init_command(), "init")
     group.add_command(create_ledger_group(), "ledger")
+    group.add_command(create_schema_command(), "schema")
     click.version_option(__version__, "--version", prog_name="tas-import")(group)
     # The language is applied by main() before the commands are built; the option exists
     # so that click accepts it in front of a command as well as after it.

@@ -43,6 +43,23 @@ def parse_sheet(value: str | None) -> str | int | None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# What users type for a tab, which a shell makes hard to pass as the character itself.
+_TAB_NAMES = frozenset({"tab", "\\t", "TAB"})
+
+
+def _one_character(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
+    """Return the delimiter as one character; 'tab' and '\\t' mean a tab."""
+    if value is None or len(value) == 1:
+        return value
+    if value in _TAB_NAMES:
+        return "\t"
+    raise click.BadParameter(
+        _("'{value}' is not one character. Write a single character, for example ';', or "
+          "'tab' for a tab.", value=value)
+    )
+
 
 def reading_options(command: F) -> F:
     """Add the options for reading the input file: sheet, header row and CSV format."""
@@ -52,8 +69,8 @@ def reading_options(command: F) -> F:
                      help=_("Row of the header, 1-based [default: first non-empty row].")),
         click.option("-e", "--encoding",
                      help=_("Encoding of a CSV file, e.g. cp1250 [default: detected].")),
-        click.option("-d", "--delimiter",
-                     help=_("Delimiter of a CSV file, e.g. ';' [default: detected].")),
+        click.option("-d", "--delimiter", callback=_one_character,
+                     help=_("Delimiter of a CSV file, e.g. ';' or 'tab' [default: detected].")),
     ]
     for option in reversed(options):
         command = option(command)

@@ -66,6 +66,11 @@ def whole_number_text(value: Any) -> str:
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer() and abs(value) < MAX_EXACT_WHOLE_FLOAT:
             return str(int(value))
+        if math.isfinite(value) and value.is_integer():
+            raise CellRejected(
+                _("is a number of more than 15 digits, which Excel does not keep exactly; "
+                  "format the column as text in Excel and type the value again")
+            )
         raise CellRejected(
             _("is a number that is not a whole number; format the column as text in Excel")
         )
@@ -104,5 +109,7 @@ def describe_format(strptime_format: str) -> str:
                   strptime_format)
 
 
-def describe_formats(formats: list[str]) -> str:
-    return _(" or ").join(describe_format(item) for item in formats)
+def describe_formats(formats: list[str], *, all_of: bool = False) -> str:
+    """Name the formats as alternatives ("a or b"), or with ``all_of`` together ("a and b")."""
+    conjunction = _(" and ") if all_of else _(" or ")
+    return conjunction.join(describe_format(item) for item in formats)

@@ -55,7 +55,7 @@ class DateConverter:
         if len(days) > 1:
             raise CellRejected(
                 _("is ambiguous: the formats {formats} read it as different dates",
-                  formats=describe_formats(self.formats))
+                  formats=describe_formats(self.formats, all_of=True))
             )
         if any(moment.time() != dt.time() for moment in moments):
             self._check_time()
@@ -125,7 +125,7 @@ class DatetimeConverter:
         if len(moments) > 1:
             raise CellRejected(
                 _("is ambiguous: the formats {formats} read it as different times",
-                  formats=describe_formats(self.formats))
+                  formats=describe_formats(self.formats, all_of=True))
             )
         return moments.pop().strftime(self.output)
 

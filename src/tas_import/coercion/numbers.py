@@ -86,11 +86,12 @@ class NumberConverter:
 
 def _number_regex(decimal: str, thousands: list[str]) -> re.Pattern[str]:
     """Build the full-match regex: digits, optionally grouped by one consistent separator."""
-    whole = r"\d+(?P<sep>)"
+    # [0-9], not \d: a digit of another script (fullwidth "１２３") is not guessed at.
+    whole = r"[0-9]+(?P<sep>)"
     if thousands:
         separators = "|".join(re.escape(item) for item in thousands)
         # The backreference keeps one separator across the value: "1 234 567", not "1 234.567".
-        whole = rf"\d+|\d{{1,3}}(?P<sep>{separators})\d{{3}}(?:(?P=sep)\d{{3}})*"
+        whole = rf"[0-9]+|[0-9]{{1,3}}(?P<sep>{separators})[0-9]{{3}}(?:(?P=sep)[0-9]{{3}})*"
     return re.compile(
-        rf"(?P<sign>[+-]?)(?P<whole>{whole})(?:{re.escape(decimal)}(?P<fraction>\d+))?"
+        rf"(?P<sign>[+-]?)(?P<whole>{whole})(?:{re.escape(decimal)}(?P<fraction>[0-9]+))?"
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from tas_import.reading.csv_source import CsvSource
+from tas_import.reading.csv_source import CsvSource, is_blank
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +92,12 @@ class CsvChunks:
             return self._parse_by_records(data, first_line)
 
         numbers = pl.int_range(first_line, first_line + lines, eager=True)
-        empty = frame.select(pl.all_horizontal(pl.all() == "")).to_series()
-        if empty.any():  # rows of empty cells are skipped, as CsvSource skips them
+        # Rows of empty or blank cells are skipped, as CsvSource skips them. The class is
+        # what str.isspace() accepts: Unicode White_Space and U+001C..U+001F.
+        empty = frame.select(
+            pl.all_horizontal(pl.all().str.contains(r"^[\s\x1c-\x1f]*$"))
+        ).to_series()
+        if empty.any():
             frame, numbers = frame.filter(~empty), numbers.filter(~empty)
         return Chunk(self._columns(frame), numbers.to_list())
 
@@ -108,7 +112,7 @@ class CsvChunks:
         reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""),
                             delimiter=source.delimiter or ",")
         for offset, record in enumerate(reader):
-            if not any(record):
+            if is_blank(record):
                 continue
             index = len(rows)
             if len(record) > width:

@@ -81,7 +81,7 @@ class CsvSource:
                 yield SourceRow(line, dict(zip(keys, values, strict=False)), error, note)
 
                 record = []
-                while not any(record):  # rows of empty cells are skipped, as in Excel
+                while is_blank(record):  # rows of empty cells are skipped, as in Excel
                     line = self._last_line + 1
                     record = next(reader)
                     self._last_line = reader.line_num
@@ -94,7 +94,7 @@ class CsvSource:
 
     def _peek_first_record(self) -> tuple[int, list[str]]:
         for line, record in self._records():
-            if any(record):
+            if not is_blank(record):
                 return line, record
         raise InputFileError(
             _("{file} has a header row (line {line}) but no data rows",
@@ -171,18 +171,26 @@ class CsvSource:
 
     def missing_cells_note(self, count: int) -> str:
         return _(
-            "the row has {count} cells but the header has {width}: a value may be missing, "
-            "so the later values may have moved one column to the left",
+            "the row has fewer cells than the header ({count} instead of {width}): a value may "
+            "be missing, so the later values may have moved one column to the left",
             count=count, width=self.width,
         )
 
     def extra_cells_error(self, extra: list[str | None]) -> str | None:
-        if not any(extra):
-            return None  # trailing empty cells, e.g. a separator at the end of the line
+        extra = list(extra)
+        while extra and not (extra[-1] or "").strip():
+            extra.pop()  # trailing empty cells, e.g. a separator at the end of the line
+        if not extra:
+            return None
         shown = ", ".join(f"'{value}'" for value in extra if value is not None)
-        return _("The row has {count} more cells than the header ({width} columns); the "
+        return _("The row has more cells than the header ({count} instead of {width}); the "
                  "extra values are: {values}",
-                 count=len(extra), width=self.width, values=shown)
+                 count=self.width + len(extra), width=self.width, values=shown)
+
+
+def is_blank(record: list[str]) -> bool:
+    """Tell whether every cell of a CSV record is empty or only spaces."""
+    return not any(cell and not cell.isspace() for cell in record)
 
 
 def sniff_delimiter(path: Path, encoding: str) -> str:

@@ -77,6 +77,13 @@ def check_decodes(path: Path, encoding: str) -> ByteScan:
                 line = _line_of(path, encoding, chunks, before)
                 raise _decode_error(path, encoding, line, offset + error.start,
                                     chunk[error.start]) from None
+            except UnicodeError as error:  # e.g. "utf-16" without a BOM to tell the order
+                raise InputFileError(
+                    _("{file} cannot be read as {encoding}: {reason}", file=path.name,
+                      encoding=encoding, reason=str(error)),
+                    path=path,
+                    hint=_("Name the byte order too, for example --encoding utf-16-le."),
+                ) from None
 
             if "\x00" in text:
                 before = text[: text.index("\x00")]

@@ -74,7 +74,7 @@ class SheetSource:
 
         for index, row in self._data_rows():
             formulas = formula_rows.get(index)
-            if formulas is None and row.count("") == len(row):
+            if formulas is None and (row.count("") == len(row) or _is_blank(row)):
                 continue  # empty row: skipped, but the next row keeps its sheet number
 
             # Hot loop: "" is an empty cell (None); whole floats become int.
@@ -258,3 +258,8 @@ def _sheet_name(names: list[str], wanted: str | int | None) -> str | None:
     if match is None and wanted.strip().isdigit():
         return _sheet_name(names, int(wanted))
     return match
+
+
+def _is_blank(row: list[Any]) -> bool:
+    """Tell whether every cell is empty or only spaces; stops at the first other cell."""
+    return all(isinstance(value, str) and not value.strip() for value in row)
