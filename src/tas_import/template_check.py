@@ -7,6 +7,8 @@ in the template's list of values (LOV).
 
 from __future__ import annotations
 
+import difflib
+
 from tas_import.errors import TemplateError
 from tas_import.i18n import _
 from tas_import.mapping import BooleanVariable, ChoiceVariable, Mapping, Variable
@@ -50,14 +52,19 @@ def check_mapping(mapping: Mapping, template: Template) -> None:
 
     if mismatches:
         raise TemplateError(
-            _("The mapping does not fit template {id} ({template}): {mismatches}",
-              id=template.id, template=template.name, mismatches="; ".join(mismatches)),
+            _("The mapping does not fit template {id} ({template}):\n{mismatches}",
+              id=template.id, template=template.name,
+              mismatches="\n".join("  - " + mismatch for mismatch in mismatches)),
             hint=_("Rename the variables to the template's names, or fix the types and values "
                    "in the mapping."),
         )
 
 
 def _unknown_variable(name: str, template: Template) -> str:
+    closest = difflib.get_close_matches(name, list(template.variables), n=1, cutoff=0.6)
+    if closest:
+        return _("the template has no such variable; did you mean '{closest}'?",
+                 closest=closest[0])
     return _("the template has no such variable; its variables are {names}",
              names=", ".join(sorted(template.variables)))
 

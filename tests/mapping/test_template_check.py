@@ -36,3 +36,15 @@ def test_every_mismatch_listed() -> None:
     assert "employeNumber" in message
     assert "type date" in message
     assert "Sales" in message
+
+
+def test_mismatches_one_per_line() -> None:
+    with pytest.raises(TemplateError) as caught:
+        check_mapping(mapping({
+            "employeNumber": {"column": "A", "type": "text"},
+            "salary": {"column": "B", "type": "date"},
+        }), TEMPLATE)
+    lines = caught.value.message.splitlines()
+    assert lines[1] == ("  - variable employeNumber: the template has no such variable; "
+                        "did you mean 'employeeNumber'?")
+    assert lines[2].startswith("  - variable salary: type date")
