@@ -450,7 +450,7 @@ def _read_yaml(text: str, path: Path) -> Any:
             ),
             path=path,
             line=line,
-            hint=_("Check indentation and quoting on that line; quote texts that contain ': '."),
+            hint=_yaml_hint(str(problem)),
         ) from None
     except YAMLError as error:
         raise MappingError(
@@ -458,6 +458,15 @@ def _read_yaml(text: str, path: Path) -> Any:
             path=path,
             hint=_("Check indentation and quoting."),
         ) from None
+
+
+def _yaml_hint(problem: str) -> str:
+    """Return the fix for the YAML problems people make most often in a mapping."""
+    if "duplicate key" in problem:
+        return _("A key appears twice at the same level; keep one of them, or rename one.")
+    if "'\\t'" in problem:
+        return _("Indent with spaces, not tabs.")
+    return _("Check indentation and quoting on that line; quote texts that contain ': '.")
 
 
 def _to_plain(node: Any, path: KeyPath, lines: dict[KeyPath, int]) -> Any:

@@ -28,3 +28,21 @@ def test_mapping_mistake_named(case: str, tmp_path: Path) -> None:
 
     assert expected in caught.value.message
     assert "m.yaml, line 3" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("template: 1\nvariables:\n  a: {column: A, type: text}\n  a: {column: B, type: text}\n",
+         "A key appears twice at the same level"),
+        ("template: 1\nvariables:\n\ta: {column: A, type: text}\n",
+         "Indent with spaces, not tabs."),
+    ],
+)
+def test_yaml_mistake_hint(text: str, hint: str, tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    assert caught.value.hint is not None
+    assert caught.value.hint.startswith(hint)
