@@ -427,9 +427,33 @@ def parse_mapping(text: str, path: Path) -> Mapping:
 
         raise translate_validation_error(error, data, lines, path) from None
 
+    _check_variable_settings(mapping, lines, path)
     logger.debug("loaded mapping %s: template %s, %d variables", path, mapping.template,
                  len(mapping.variables))
     return mapping
+
+
+def _check_variable_settings(mapping: Mapping, lines: dict[KeyPath, int], path: Path) -> None:
+    """Raise MappingError, with the file and line, for settings that no cell could satisfy.
+
+    A ``default`` must fit its own type, and a decimal separator may not also be a
+    thousands separator. The coercer checks both when it is built, so it is built here
+    once per variable.
+    """
+    # Imported here because coercion reads the models defined above.
+    from tas_import.coercion.columns import VariableCoercer
+
+    for name, variable in mapping.variables.items():
+        columns = {column: column for column in variable.source_columns()}
+        try:
+            VariableCoercer(name, variable, mapping.defaults, columns)
+        except MappingError as error:
+            line = lines.get(("variables", name, "default")) or lines.get(("variables", name))
+            raise MappingError(
+                _("{file}, line {line}: {problem}", file=path, line=line or "?",
+                  problem=error.message),
+                path=path, line=line, key=error.key, hint=error.hint,
+            ) from None
 
 
 def _read_yaml(text: str, path: Path) -> Any:

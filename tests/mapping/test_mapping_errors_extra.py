@@ -46,3 +46,14 @@ def test_yaml_mistake_hint(text: str, hint: str, tmp_path: Path) -> None:
         load_mapping(path)
     assert caught.value.hint is not None
     assert caught.value.hint.startswith(hint)
+
+
+def test_bad_default_named_with_line(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("template: 1\nvariables:\n  a: {column: A, type: text}\n"
+                    "  b: {column: B, type: integer, default: x}\n", encoding="utf-8")
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    assert caught.value.line == 4
+    assert caught.value.message.endswith("line 4: variables.b.default: 'x' is not a whole "
+                                         "number in the form 1234")
