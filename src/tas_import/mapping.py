@@ -465,6 +465,10 @@ def _read_yaml(text: str, path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "syntax error"
+        hint = _yaml_hint(problem)
+        duplicate = re.match(r'found duplicate key "([^"]*)"', problem)
+        if duplicate is not None:  # ruamel's text goes on with both values as Python dicts
+            problem = _("the key '{key}' appears twice", key=duplicate.group(1))
         raise MappingError(
             _(
                 "{file}, line {line}: invalid YAML: {problem}",
@@ -474,7 +478,7 @@ def _read_yaml(text: str, path: Path) -> Any:
             ),
             path=path,
             line=line,
-            hint=_yaml_hint(str(problem)),
+            hint=hint,
         ) from None
     except YAMLError as error:
         raise MappingError(

@@ -168,7 +168,9 @@ def _describe(detail: ErrorDetails, key_path: KeyPath, data: dict[str, Any]) -> 
             _("Write a single character, for example \";\" or \"\\t\" for a tab."),
         )
 
-    if key_path == ("template",) and kind in ("greater_than", "greater_than_equal"):
+    if key_path == ("template",) and kind in (
+        "greater_than", "greater_than_equal", "int_type", "int_parsing", "int_from_float"
+    ):
         return (
             _("'{value}' is not a template id", value=value),
             _("Set template to the processId of the TAS template: its header id, a "

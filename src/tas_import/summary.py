@@ -116,6 +116,12 @@ def _next_steps(
                 "Fix them there and import that file again with the same mapping.",
                 count=counts[Status.INVALID], path=results_name,
             ))
+        if results_path is not None and results_path.suffix.lower() == ".csv":
+            steps.append(_(
+                "Excel drops leading zeros such as in 00601 when it opens a CSV file. To fix "
+                "rows in Excel, run again with --results {name}.",
+                name=results_path.with_suffix(".xlsx").name,
+            ))
 
     if counts.get(Status.FAILED):
         steps.append(_(

@@ -84,8 +84,8 @@ def _check_variable(name: str, variable: Variable, target: TemplateVariable) -> 
     if not outside:
         return []
     return [
-        _("variable {name}: {values} not in the template's list of values ({allowed})",
-          name=name, values=", ".join(outside), allowed=", ".join(allowed))
+        _("variable {name}: values outside the template's list of values ({allowed}): "
+          "{values}", name=name, values=", ".join(outside), allowed=", ".join(allowed))
     ]
 
 

@@ -66,3 +66,10 @@ def test_native_bool_not_number(coerce_one: CoerceOne) -> None:
 def test_digits_of_other_scripts_invalid(coerce_one: CoerceOne, text: str) -> None:
     row = coerce_one(text, CZ, type="number")
     assert row.data is None
+
+
+def test_integer_rejects_float_beyond_15_digits(coerce_one: CoerceOne) -> None:
+    row = coerce_one(12345678901234567.0, None, type="integer")
+    assert row.data is None
+    assert row.problems[0].message.startswith("is a number of more than 15 digits")
+    assert coerce_one(123456789012345.0, None, type="integer").data == {"v": 123456789012345}

@@ -47,7 +47,8 @@ def dry_run(source: Path, mapping: Path, results: Path) -> tuple[int, str, bytes
     result = CliRunner().invoke(create_cli(), [
         str(source), "--mapping", str(mapping), "--dry-run", "--results", str(results),
     ])
-    return result.exit_code, result.output.replace(results.name, "RESULTS"), results.read_bytes()
+    output = result.output.replace(results.name, "RESULTS").replace(results.stem, "RESULTS")
+    return result.exit_code, output, results.read_bytes()
 
 
 @pytest.mark.parametrize("name", FILES)

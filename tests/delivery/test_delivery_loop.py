@@ -35,7 +35,9 @@ def created(call: int, data: Mapping[str, PayloadValue]) -> DeliveryOutcome:
 class FakeClient:
     """Returns start_process outcomes from a script, counting calls and requests in flight."""
 
-    def __init__(self, script: Script = created, delay: float = 0.0) -> None:
+    def __init__(
+        self, script: Script = created, delay: float | Callable[[int], float] = 0.0
+    ) -> None:
         self.script = script
         self.delay = delay
         self.calls: list[str] = []
@@ -52,7 +54,7 @@ class FakeClient:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(self.delay(call) if callable(self.delay) else self.delay)
             return self.script(call, data)
         finally:
             self.in_flight -= 1
@@ -272,15 +274,19 @@ def test_auth_error_lets_in_flight_finish(ledger: Ledger) -> None:
             raise AuthError("TAS rejected the token (HTTP 403)", status_code=403)
         return created(call, data)
 
-    client = FakeClient(expire_at_third, delay=0.02)
+    # The third call is rejected at once, while the first two are still in flight. The
+    # fourth row is being marked at that moment: it is sent only if its mark was
+    # committed before the rejection arrived, which depends on the disk.
+    client = FakeClient(expire_at_third, delay=lambda call: 0.0 if call == 3 else 0.1)
     results = deliver(make_delivery(client, ledger, concurrency=4), make_rows(20))
 
-    assert len(client.calls) == 4
+    calls = len(client.calls)
+    assert calls in (3, 4)
     counts = list(statuses(results).values())
-    assert counts.count(Status.CREATED) == 3
-    assert counts.count(Status.NOT_ATTEMPTED) == 17
+    assert counts.count(Status.CREATED) == calls - 1
+    assert counts.count(Status.NOT_ATTEMPTED) == 20 - (calls - 1)
     created_in_ledger = list(ledger.entries(state=LedgerState.CREATED))
-    assert len(created_in_ledger) == 3
+    assert len(created_in_ledger) == calls - 1
 
 
 def test_stop_during_sending_mark(

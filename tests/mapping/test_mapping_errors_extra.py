@@ -30,30 +30,42 @@ def test_mapping_mistake_named(case: str, tmp_path: Path) -> None:
     assert "m.yaml, line 3" in caught.value.message
 
 
-@pytest.mark.parametrize(
-    ("text", "hint"),
-    [
-        ("template: 1\nvariables:\n  a: {column: A, type: text}\n  a: {column: B, type: text}\n",
-         "A key appears twice at the same level"),
-        ("template: 1\nvariables:\n\ta: {column: A, type: text}\n",
-         "Indent with spaces, not tabs."),
-    ],
+DUPLICATE_KEY = (
+    "template: 1\nvariables:\n  a: {column: A, type: text}\n  a: {column: B, type: text}\n"
 )
-def test_yaml_mistake_hint(text: str, hint: str, tmp_path: Path) -> None:
+
+
+def load_error(tmp_path: Path, text: str) -> MappingError:
+    """Load ``text`` as a mapping file and return the MappingError it raises."""
     path = tmp_path / "m.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MappingError) as caught:
         load_mapping(path)
-    assert caught.value.hint is not None
-    assert caught.value.hint.startswith(hint)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (DUPLICATE_KEY, "A key appears twice at the same level"),
+        ("template: 1\nvariables:\n\ta: {column: A, type: text}\n",
+         "Indent with spaces, not tabs."),
+        ("template: abc\nvariables:\n  a: {column: A, type: text}\n",
+         "Set template to the processId"),
+    ],
+)
+def test_mistake_hint(text: str, hint: str, tmp_path: Path) -> None:
+    assert (load_error(tmp_path, text).hint or "").startswith(hint)
 
 
 def test_bad_default_named_with_line(tmp_path: Path) -> None:
-    path = tmp_path / "m.yaml"
-    path.write_text("template: 1\nvariables:\n  a: {column: A, type: text}\n"
-                    "  b: {column: B, type: integer, default: x}\n", encoding="utf-8")
-    with pytest.raises(MappingError) as caught:
-        load_mapping(path)
-    assert caught.value.line == 4
-    assert caught.value.message.endswith("line 4: variables.b.default: 'x' is not a whole "
-                                         "number in the form 1234")
+    error = load_error(tmp_path, "template: 1\nvariables:\n  a: {column: A, type: text}\n"
+                                 "  b: {column: B, type: integer, default: x}\n")
+    assert error.line == 4
+    assert error.message.endswith("line 4: variables.b.default: 'x' is not a whole number in "
+                                  "the form 1234")
+
+
+def test_duplicate_key_names_the_key(tmp_path: Path) -> None:
+    error = load_error(tmp_path, DUPLICATE_KEY)
+    assert error.message.endswith("line 4: invalid YAML: the key 'a' appears twice")

@@ -47,3 +47,11 @@ def test_utf16_without_bom_is_an_input_error(tmp_path: Path) -> None:
     path.write_bytes(b"a;b\n1;2\n")
     with pytest.raises(InputFileError, match="cannot be read as utf-16"):
         check_decodes(path, "utf-16")
+
+
+def test_utf16_on_utf8_file_hints_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes("a;b\nž;2\n".encode())
+    with pytest.raises(InputFileError) as caught:
+        check_decodes(path, "utf-16")
+    assert (caught.value.hint or "").startswith("The file is valid UTF-8")

@@ -60,3 +60,10 @@ def test_lettered_header_picks_first_duplicate() -> None:
                Column("Příjmení (C)", "Příjmení", "C", 2)]
     resolved = resolve_columns(columns, ["Příjmení (A)", "Příjmení (C)"], path=Path("x.csv"))
     assert resolved == {"Příjmení (A)": "Příjmení", "Příjmení (C)": "Příjmení (C)"}
+
+
+def test_header_in_one_cell_hints_delimiter() -> None:
+    with pytest.raises(InputFileError) as caught:
+        resolve_columns(columns("Číslo;Částka;Jméno"), ["Číslo", "Jméno"], path=PATH)
+    assert "columns 'Číslo', 'Jméno' not found" in caught.value.message
+    assert (caught.value.hint or "").startswith("The header row was read as one cell")

@@ -43,8 +43,9 @@ def parse_sheet(value: str | None) -> str | int | None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# What users type for a tab, which a shell makes hard to pass as the character itself.
-_TAB_NAMES = frozenset({"tab", "\\t", "TAB"})
+# What users type for a tab (compared in lower case), which a shell makes hard to pass
+# as the character itself.
+_TAB_NAMES = frozenset({"tab", "\\t"})
 
 
 def _one_character(
@@ -53,7 +54,7 @@ def _one_character(
     """Return the delimiter as one character; 'tab' and '\\t' mean a tab."""
     if value is None or len(value) == 1:
         return value
-    if value in _TAB_NAMES:
+    if value.lower() in _TAB_NAMES:
         return "\t"
     raise click.BadParameter(
         _("'{value}' is not one character. Write a single character, for example ';', or "

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from tas_import.coercion.cells import CellRejected, reject_unsupported
+from tas_import.coercion.cells import MAX_EXACT_WHOLE_FLOAT, CellRejected, reject_unsupported
 from tas_import.i18n import _
 
 
@@ -66,6 +66,12 @@ class NumberConverter:
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise CellRejected(_("is not a finite number"))
+            if self.integer and abs(value) >= MAX_EXACT_WHOLE_FLOAT:
+                # Rounded to 15 digits, 12345678901234567 would be sent as ...600.
+                raise CellRejected(
+                    _("is a number of more than 15 digits, which Excel does not keep "
+                      "exactly; format the column as text in Excel and type the value again")
+                )
             # Excel keeps 15 significant digits: 0.1 + 0.2 is shown and meant as 0.3.
             return self._checked(Decimal(format(value, ".15g")))
         if hasattr(value, "year"):

@@ -77,13 +77,8 @@ def check_decodes(path: Path, encoding: str) -> ByteScan:
                 line = _line_of(path, encoding, chunks, before)
                 raise _decode_error(path, encoding, line, offset + error.start,
                                     chunk[error.start]) from None
-            except UnicodeError as error:  # e.g. "utf-16" without a BOM to tell the order
-                raise InputFileError(
-                    _("{file} cannot be read as {encoding}: {reason}", file=path.name,
-                      encoding=encoding, reason=str(error)),
-                    path=path,
-                    hint=_("Name the byte order too, for example --encoding utf-16-le."),
-                ) from None
+            except UnicodeError:  # e.g. "utf-16" without a BOM to tell the byte order
+                raise _undecodable_error(path, encoding) from None
 
             if "\x00" in text:
                 before = text[: text.index("\x00")]
@@ -193,6 +188,19 @@ def _decodes(sample: bytes, encoding: str) -> bool:
 def _count_lines(text: str) -> int:
     # CR-only (old Mac) files have no "\n"; a CRLF pair counts once.
     return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _undecodable_error(path: Path, encoding: str) -> InputFileError:
+    if _first_invalid_utf8(path) is None:
+        hint = _("The file is valid UTF-8: leave out --encoding, or use --encoding utf-8.")
+    else:
+        hint = _("Name the byte order too, for example --encoding utf-16-le.")
+    return InputFileError(
+        _("{file} cannot be read as {encoding}: the encoding does not say its byte order, "
+          "and the file has no byte order mark", file=path.name, encoding=encoding),
+        path=path,
+        hint=hint,
+    )
 
 
 def _decode_error(path: Path, encoding: str, line: int, offset: int, byte: int) -> InputFileError:

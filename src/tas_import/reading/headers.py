@@ -166,15 +166,20 @@ def _missing_columns_error(
     missing: Sequence[str], columns: Sequence[Column], path: Path, header_row: int | None
 ) -> InputFileError:
     names = ", ".join(f"'{name}'" for name in missing)
-    if header_row is None:
-        message = _("{file}: column {names} not found in the header row",
-                    file=path.name, names=names)
+    where = "" if header_row is None else " " + _("(row {row})", row=header_row)
+    if len(missing) == 1:
+        message = _("{file}: column {names} not found in the header row{where}",
+                    file=path.name, names=names, where=where)
     else:
-        message = _("{file}: column {names} not found in the header row (row {row})",
-                    file=path.name, names=names, row=header_row)
+        message = _("{file}: columns {names} not found in the header row{where}",
+                    file=path.name, names=names, where=where)
 
     suggestions = [_suggest(name, columns) for name in missing]
     hints = [hint for hint in suggestions if hint]
+    if len(columns) == 1 and any(mark in columns[0].header for mark in ";,\t|"):
+        # The whole header is one cell: the file was split with the wrong delimiter.
+        hints = [_("The header row was read as one cell, '{header}': choose the delimiter "
+                   "with --delimiter, for example --delimiter ';'.", header=columns[0].header)]
     if not hints:
         shown = ", ".join(f"'{column.header}'" for column in columns[:20])
         hints.append(_("The header row contains: {headers}. If the header is on another "
