@@ -40,7 +40,7 @@ def _looks_like_rules() -> list[tuple[re.Pattern[str], str]]:
          _("date (dd.mm.yyyy): type: date, formats: ['%d.%m.%Y']")),
         (re.compile(r"\d{4}-\d{2}-\d{2}"), _("date (yyyy-mm-dd): type: date")),
         (re.compile(r"0\d+"), _("text with leading zeros: keep type: text, or use pad")),
-        (re.compile(r"-?\d+"), _("integer")),
+        (re.compile(r"-?\d+"), _("integer: type: integer")),
         (re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+|-?\d+,\d+"),
          _("number with a decimal comma: type: number, decimal: ','")),
         # Some amounts without decimals ("28 000") or plain digits ("1") among them.

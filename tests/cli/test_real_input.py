@@ -57,7 +57,7 @@ def test_hr_dataset_dry_run(invoke: Invoke, workdir: Path) -> None:
     short_row = next(row for row in rows if row["status"] == "invalid")
     assert short_row["row"] == "10"
     assert "Department" in short_row["message"]
-    assert "the row has fewer cells than the header (35 instead of 36)" in short_row["message"]
+    assert "the row has fewer cells than the header, 35 instead of 36" in short_row["message"]
 
 
 def test_hr_dataset_into_sandbox(invoke: Invoke, workdir: Path) -> None:

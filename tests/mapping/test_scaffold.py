@@ -53,7 +53,7 @@ def test_czech_amounts_without_decimals() -> None:
     kind = "number with a decimal comma: type: number, decimal: ','"
     assert describe_samples(["35 000,00", "42 500,50", "28 000"]) == kind
     assert describe_samples(["1", "0,5", "1"]) == kind
-    assert describe_samples(["1", "2", "3"]) == "integer"
+    assert describe_samples(["1", "2", "3"]) == "integer: type: integer"
 
 
 def test_scaffold_loads_as_mapping(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_extra_blank_cells_are_not_values(tmp_path: Path) -> None:
     _headers, rows = read(path)
     assert rows[0].error is None
     assert rows[1].error is not None
-    assert "(3 instead of 2)" in rows[1].error
+    assert "3 instead of 2;" in rows[1].error
 
 
 def test_blank_rows_skipped(tmp_path: Path) -> None:

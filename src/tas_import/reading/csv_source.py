@@ -171,8 +171,8 @@ class CsvSource:
 
     def missing_cells_note(self, count: int) -> str:
         return _(
-            "the row has fewer cells than the header ({count} instead of {width}): a value may "
-            "be missing, so the later values may have moved one column to the left",
+            "the row has fewer cells than the header, {count} instead of {width}: a value may "
+            "be missing, so the later values may have moved to the left",
             count=count, width=self.width,
         )
 
@@ -183,7 +183,7 @@ class CsvSource:
         if not extra:
             return None
         shown = ", ".join(f"'{value}'" for value in extra if value is not None)
-        return _("The row has more cells than the header ({count} instead of {width}); the "
+        return _("the row has more cells than the header, {count} instead of {width}; the "
                  "extra values are: {values}",
                  count=self.width + len(extra), width=self.width, values=shown)
 
