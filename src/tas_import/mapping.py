@@ -387,8 +387,18 @@ class Mapping(StrictModel):
 KeyPath = tuple[str | int, ...]
 
 
+_SPREADSHEET_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"})
+
+
 def load_mapping(path: Path) -> Mapping:
     """Load and validate a mapping file; raise :class:`MappingError` for any mistake in it."""
+    if path.suffix.lower() in _SPREADSHEET_SUFFIXES:
+        raise MappingError(
+            _("{file} is a spreadsheet, not a YAML mapping", file=path),
+            path=path,
+            hint=_("Give the spreadsheet first and the mapping after --mapping: "
+                   "tas-import FILE --mapping MAPPING.yaml"),
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:

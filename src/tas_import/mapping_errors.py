@@ -37,6 +37,11 @@ def translate_validation_error(
     located = _unique_by_key(
         [_locate(detail, data, lines) for detail in error.errors(include_url=False)]
     )
+    # A missing key has no line of its own: name the line of the key that should hold it.
+    located = [
+        (key_path, line if line is not None else (lines.get(key_path[:-1]) or 1), detail)
+        for key_path, line, detail in located
+    ]
     located.sort(key=lambda item: (item[1] or 0, item[0]))
     described = [
         (key_path, line, *_describe(detail, key_path, data)) for key_path, line, detail in located

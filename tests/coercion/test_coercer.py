@@ -57,7 +57,7 @@ def test_format_problems_czech() -> None:
     set_language("cs")
     try:
         rows = make().coerce_batch([SourceRow(5, {"a": "", "b": "1.1.2020", "c": "1", "d": ""})])
-        assert format_problems(rows[0].problems) == "Osobní číslo: hodnota je povinná"
+        assert format_problems(rows[0].problems) == "Osobní číslo: chybí povinná hodnota"
     finally:
         set_language("en")
 

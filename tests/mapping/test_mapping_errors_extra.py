@@ -69,3 +69,15 @@ def test_bad_default_named_with_line(tmp_path: Path) -> None:
 def test_duplicate_key_names_the_key(tmp_path: Path) -> None:
     error = load_error(tmp_path, DUPLICATE_KEY)
     assert error.message.endswith("line 4: invalid YAML: the key 'a' appears twice")
+
+
+def test_spreadsheet_given_as_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "nastupy.csv"
+    path.write_bytes("Jméno;Příjmení\n".encode("cp1250"))
+    with pytest.raises(MappingError, match="is a spreadsheet, not a YAML mapping"):
+        load_mapping(path)
+
+
+def test_missing_template_names_line_1(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "variables:\n  a: {column: A, type: text}\n")
+    assert error.line == 1
