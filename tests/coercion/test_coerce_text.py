@@ -65,3 +65,14 @@ def test_default_used(coerce_one: CoerceOne) -> None:
 def test_long_whole_number_message(coerce_one: CoerceOne) -> None:
     row = coerce_one(1.2e19, None, type="text")
     assert row.problems[0].message.startswith("is a number of more than 15 digits")
+
+
+@pytest.mark.parametrize("text", ["\x8aárka", "R\u016f\x9ei\u010dka", "a\x00b"])
+def test_control_character_invalid(coerce_one: CoerceOne, text: str) -> None:
+    row = coerce_one(text, None, type="text")
+    assert row.data is None
+    assert row.problems[0].message.startswith("contains the control character U+")
+
+
+def test_line_break_and_tab_allowed(coerce_one: CoerceOne) -> None:
+    assert coerce_one("Home office\n2 dny\tdohoda", None, type="text").data is not None

@@ -67,3 +67,9 @@ def test_header_in_one_cell_hints_delimiter() -> None:
         resolve_columns(columns("Číslo;Částka;Jméno"), ["Číslo", "Jméno"], path=PATH)
     assert "columns 'Číslo', 'Jméno' not found" in caught.value.message
     assert (caught.value.hint or "").startswith("The header row was read as one cell")
+
+
+def test_garbled_header_hints_encoding() -> None:
+    with pytest.raises(InputFileError) as caught:
+        resolve_columns(columns("Osobní èíslo", "Jméno"), ["Osobní číslo"], path=PATH)
+    assert "read in the wrong encoding" in (caught.value.hint or "")

@@ -18,7 +18,7 @@ from tas_import.coercion.canonical import json_fragment
 from tas_import.coercion.cells import OMITTED, CellRejected, whole_number_text
 from tas_import.coercion.dates import DateConverter, DatetimeConverter
 from tas_import.coercion.numbers import NumberConverter
-from tas_import.coercion.text import TextConverter
+from tas_import.coercion.text import CONTROL_CHARACTER, TextConverter
 from tas_import.coercion.words import BooleanConverter, ChoiceConverter
 from tas_import.errors import MappingError
 from tas_import.i18n import _
@@ -219,7 +219,7 @@ class VariableCoercer:
         stripped = raw.strip()
         if not stripped or (self.empty_words and stripped.casefold() in self.empty_words):
             return self._empty(raw)
-        if self.plain_text:
+        if self.plain_text and not CONTROL_CHARACTER.search(raw):
             return stripped if self.strip else raw
         try:
             return self.converter.from_text(stripped if self.strip else raw)

@@ -10,6 +10,11 @@ from tas_import.coercion.cells import CellRejected, whole_number_text
 from tas_import.i18n import _
 from tas_import.mapping import TextVariable
 
+# C0 and C1 control characters but tab and line breaks, which a multi-line cell may have.
+# A text read in the wrong encoding (Š in cp1250 read as ISO 8859-2) shows them.
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL_CHARACTER = re.compile(f"[{CONTROL_CHARACTERS}]")
+
 
 class TextConverter:
     """Apply ``map``, ``case``, ``pad``, ``pattern`` and ``max_length``, in that order."""
@@ -26,6 +31,12 @@ class TextConverter:
         )
 
     def from_text(self, text: str) -> str:
+        control = CONTROL_CHARACTER.search(text)
+        if control is not None:
+            raise CellRejected(
+                _("contains the control character U+{code:04X}, which is a sign of a wrong "
+                  "encoding; check --encoding", code=ord(control.group()))
+            )
         value = self.map.get(text, text)
         if self.case == "upper":
             value = value.upper()

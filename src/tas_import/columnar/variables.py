@@ -21,7 +21,7 @@ import polars as pl
 
 from tas_import.coercion.columns import VariableCoercer
 from tas_import.coercion.numbers import NumberConverter
-from tas_import.coercion.text import TextConverter
+from tas_import.coercion.text import CONTROL_CHARACTERS, TextConverter
 from tas_import.columnar.patterns import portable_pattern
 from tas_import.rows import CellProblem
 
@@ -29,6 +29,8 @@ from tas_import.rows import CellProblem
 # separators U+001C..U+001F.
 _LEADING_SPACE = r"^[\s\x1c-\x1f]"
 _TRAILING_SPACE = r"[\s\x1c-\x1f]$"
+
+_CONTROL = f"[{CONTROL_CHARACTERS}]"
 
 # Characters that json.encoder.encode_basestring escapes.
 _JSON_ESCAPED = r'["\\\x00-\x1f]'
@@ -102,7 +104,7 @@ class ColumnCoercion:
         return ColumnOutcome(problems, fragments)
 
     def _text(self, column: pl.Series, text: TextConverter) -> ColumnOutcome:
-        accepted = self._plain_cells(column)
+        accepted = self._plain_cells(column) & ~column.str.contains(_CONTROL).fill_null(False)
         if text.map:
             accepted &= ~column.is_in(list(text.map))
         if text.pad is not None:

@@ -198,4 +198,13 @@ def _suggest(name: str, columns: Sequence[Column]) -> str | None:
         closest = normalised[candidates[0]] if candidates else None
     if closest is None:
         return None
+    if _ascii_letters(closest) == _ascii_letters(name) and closest != name:
+        # "Osobní èíslo" for "Osobní číslo": only the accented letters differ.
+        return _("The header '{header}' looks like '{name}' read in the wrong encoding: "
+                 "choose the file's encoding with --encoding, for example --encoding "
+                 "cp1250.", header=closest, name=name)
     return _("Instead of '{name}', did you mean '{header}'?", name=name, header=closest)
+
+
+def _ascii_letters(text: str) -> str:
+    return "".join(character for character in text if character.isascii())
