@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 4 << 20
 
+# A cell that str.isspace() calls blank: Unicode White_Space and U+001C..U+001F, or "".
+_BLANK = r"^[\s\x1c-\x1f]*$"
+
 # Encodings in which every ASCII character, and so every delimiter and line end, is the
 # single byte it is in ASCII, and no other character contains such a byte.
 _ASCII_COMPATIBLE = ("utf-8", "ascii", "cp125", "iso8859-", "latin-1", "mac-")
@@ -92,12 +95,10 @@ class CsvChunks:
             return self._parse_by_records(data, first_line)
 
         numbers = pl.int_range(first_line, first_line + lines, eager=True)
-        # Rows of empty or blank cells are skipped, as CsvSource skips them. The class is
-        # what str.isspace() accepts: Unicode White_Space and U+001C..U+001F.
-        empty = frame.select(
-            pl.all_horizontal(pl.all().str.contains(r"^[\s\x1c-\x1f]*$"))
-        ).to_series()
-        if empty.any():
+        # Rows of empty or blank cells are skipped, as CsvSource skips them. Only a row
+        # whose first cell is blank can be one, so the other cells are checked only then.
+        if frame.get_column(names[0]).str.contains(_BLANK).any():
+            empty = frame.select(pl.all_horizontal(pl.all().str.contains(_BLANK))).to_series()
             frame, numbers = frame.filter(~empty), numbers.filter(~empty)
         return Chunk(self._columns(frame), numbers.to_list())
 

@@ -27,10 +27,10 @@ from tas_import.rows import CellProblem
 
 # Python's str.strip() removes Unicode White_Space, which is regex \s here, and also the
 # separators U+001C..U+001F.
-_LEADING_SPACE = r"^[\s\x1c-\x1f]"
-_TRAILING_SPACE = r"[\s\x1c-\x1f]$"
+_SPACE = r"[\s\x1c-\x1f]"
 
-_CONTROL = f"[{CONTROL_CHARACTERS}]"
+# One pass finds a text cell with a space to strip or a control character.
+_IRREGULAR_TEXT = f"^{_SPACE}|{_SPACE}$|[{CONTROL_CHARACTERS}]"
 
 # Characters that json.encoder.encode_basestring escapes.
 _JSON_ESCAPED = r'["\\\x00-\x1f]'
@@ -104,7 +104,7 @@ class ColumnCoercion:
         return ColumnOutcome(problems, fragments)
 
     def _text(self, column: pl.Series, text: TextConverter) -> ColumnOutcome:
-        accepted = self._plain_cells(column) & ~column.str.contains(_CONTROL).fill_null(False)
+        accepted = self._plain_cells(column, column.str.contains(_IRREGULAR_TEXT))
         if text.map:
             accepted &= ~column.is_in(list(text.map))
         if text.pad is not None:
@@ -185,7 +185,8 @@ class ColumnCoercion:
     def _number(self, column: pl.Series) -> ColumnOutcome:
         number = self.number
         assert number is not None and self.number_pattern is not None
-        accepted = self._plain_cells(column) & column.str.contains(self.number_pattern)
+        # The number pattern leaves no space at either end.
+        accepted = self._plain_cells(column, ~column.str.contains(self.number_pattern))
         minimum, maximum = number.minimum, number.maximum
         if minimum == 0:
             # "min: 0" is common and needs no parsing: only a sign can make a value less.
@@ -206,10 +207,9 @@ class ColumnCoercion:
                 accepted &= amounts < _beyond(float(maximum), -1)
         return self._with_exact_rest(column, accepted.arg_true().to_list(), None)
 
-    def _plain_cells(self, column: pl.Series) -> pl.Series:
-        """Cells that are not empty, not an empty word and have no space to strip."""
-        accepted = ~(column.str.contains(_LEADING_SPACE) | column.str.contains(_TRAILING_SPACE))
-        accepted &= column != ""
+    def _plain_cells(self, column: pl.Series, irregular: pl.Series) -> pl.Series:
+        """Cells that are not empty, not an empty word and not ``irregular``."""
+        accepted = ~irregular & (column != "")
         if self.empty_words:
             accepted &= ~self._maybe_empty_words(column)
         return accepted.fill_null(False)
