@@ -27,6 +27,10 @@ MAX_SAMPLE_LENGTH = 30
 # Rows read to find samples: enough to see past blank cells at the top of a column.
 SCAN_ROWS = 200
 
+# Words that exports write for "no value"; a column that has them and dates is a date
+# column with empty cells.
+PLACEHOLDERS = frozenset({"-", "--", "n/a", "na", "?", "null", "none"})
+
 CZECH_SAMPLE = re.compile(
     r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+|-?\d+,\d+|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|(?i:ano|ne)"
 )
@@ -70,9 +74,10 @@ def render_scaffold(
     ``31.12.2026``, ano/ne) rather than English (``4.60``, ``7/5/2011``).
     """
     rows = list(islice(iter(source), SCAN_ROWS))
-    samples = {
-        column.key: _column_samples(rows, column.key, sample_rows) for column in source.columns
-    }
+    # The type is judged on every value of the scanned rows, not only on those shown: a
+    # ZIP code with a leading zero may first appear in row 12.
+    values = {column.key: _column_samples(rows, column.key, SCAN_ROWS) for column in source.columns}
+    samples = {key: column_values[:sample_rows] for key, column_values in values.items()}
     lines = [
         "# yaml-language-server: $schema=schema.json",
         "# " + _("Mapping scaffold: every column is mapped as text. Rename each variable to the"),
@@ -90,14 +95,14 @@ def render_scaffold(
     used_names: set[str] = set()
     template_names = {_fold(name): name for name in (template.variables if template else {})}
     for column in source.columns:
-        values = samples[column.key]
         name = template_names.get(_fold(column.header)) or _variable_name(column.header)
         name = _unique(name, used_names)
         # A repeated header is written with its column letter, which picks one column.
         header = column.header
         if header_counts[header] > 1:
             header = lettered_header(header, column.letter)
-        lines.extend(_variable_lines(name, header, values, template))
+        lines.extend(_variable_lines(name, header, samples[column.key], values[column.key],
+                                     template))
 
     if template is not None:
         unmapped = sorted(set(template.variables) - used_names)
@@ -136,14 +141,14 @@ def _defaults_lines(samples: Iterable[list[Any]]) -> list[str]:
 
 
 def _variable_lines(
-    name: str, header: str, values: list[Any], template: Template | None
+    name: str, header: str, samples: list[Any], values: list[Any], template: Template | None
 ) -> list[str]:
-    samples = [value for value in values if value is not None and value != ""]
+    """Return the variable's lines: ``samples`` are shown, all ``values`` judge the type."""
     shown = ", ".join(_quote_sample(value) for value in samples) or _("(all empty)")
     lines = [
         f"  {json.dumps(name, ensure_ascii=False)}:",
         "    # " + _("samples: {samples}", samples=shown),
-        "    # " + _("looks like: {kind}", kind=describe_samples(samples)),
+        "    # " + _("looks like: {kind}", kind=describe_samples(values)),
     ]
     target = template.variables.get(name) if template is not None else None
     if target is not None:
@@ -172,6 +177,11 @@ def describe_samples(samples: Iterable[Any]) -> str:
         return _("text (mixed kinds of cells)")
 
     texts = [value.strip() for value in values]
+    placeholders = sorted({text for text in texts if text.casefold() in PLACEHOLDERS})
+    if placeholders and len(placeholders) < len(set(texts)):
+        kind = describe_samples([text for text in texts if text not in placeholders])
+        return _("{kind}; '{words}' also appear: list them under empty",
+                 kind=kind, words="', '".join(placeholders))
     if all(text.isdigit() for text in texts) and any(
         len(text) > 1 and text.startswith("0") for text in texts
     ):

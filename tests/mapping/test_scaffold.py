@@ -128,3 +128,18 @@ def test_abbreviation_lowered_whole() -> None:
     text = render_scaffold(source)
     assert '"dob":' in text
     assert '"empID":' in text
+
+
+def test_placeholders_do_not_hide_dates() -> None:
+    kind = describe_samples(["N/A", "31.01.2026", "-", "01.02.2026"])
+    assert kind.startswith("date (dd.mm.yyyy)")
+    assert kind.endswith("'-', 'N/A' also appear: list them under empty")
+
+
+def test_type_judged_beyond_shown_samples() -> None:
+    rows = [SourceRow(number, {"PSČ": code}) for number, code in
+            enumerate(["60200", "11000", "12000", "13000", "14000", "15000", "00601"], start=2)]
+    source = FakeSource([Column("PSČ", "PSČ", "A", 0)], rows)
+    text = render_scaffold(source)
+    assert "# looks like: text with leading zeros" in text
+    assert "'00601'" not in text  # shown samples stay five
