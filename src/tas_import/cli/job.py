@@ -125,6 +125,10 @@ def unguard_row(row: SourceRow) -> SourceRow:
     for key, value in row.cells.items():
         if isinstance(value, str) and value.startswith("'"):
             row.cells[key] = unguard_csv_text(value)
+    if row.extra:
+        row.extra = tuple(
+            unguard_csv_text(value) if isinstance(value, str) else value for value in row.extra
+        )
     return row
 
 
@@ -247,7 +251,7 @@ class FileImport:
                         or RowResult(row.number, Status.VALID)
                         for source_row, row in zip(batch, coercer.coerce_batch(batch), strict=True)
                     ]
-                    writer.write_many([list(map(row.cells.get, keys)) for row in batch], results)
+                    writer.write_many([self._row_cells(keys, row) for row in batch], results)
                     self.outcome.counts.update(result.status for result in results)
                     for result in results:
                         progress.update(result)
@@ -302,7 +306,15 @@ class FileImport:
 
     @staticmethod
     def _cells(source: RowSource, row: SourceRow) -> list[CellValue]:
-        return [row.cells.get(column.key) for column in source.columns]
+        return FileImport._row_cells([column.key for column in source.columns], row)
+
+    @staticmethod
+    def _row_cells(keys: list[str], row: SourceRow) -> list[CellValue]:
+        """Return the row's cells in column order, then its extra cells (see ResultsWriter)."""
+        cells = list(map(row.cells.get, keys))
+        if row.extra:
+            cells.extend(row.extra)
+        return cells
 
     def _count(
         self,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from tas_import.reading.csv_source import CsvSource, is_blank
+from tas_import.reading.csv_source import CsvSource, is_blank, without_trailing_blanks
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ class Chunk:
     """Index in the chunk -> note for a row shorter than the header."""
     errors: dict[int, str] = field(default_factory=dict)
     """Index in the chunk -> error of a row with extra non-empty cells."""
+    extras: dict[int, tuple[str | None, ...]] = field(default_factory=dict)
+    """Index in the chunk -> the extra cells of such a row, as ``SourceRow.extra``."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class CsvChunks:
         numbers: list[int] = []
         notes: dict[int, str] = {}
         errors: dict[int, str] = {}
+        extras: dict[int, tuple[str | None, ...]] = {}
         reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""),
                             delimiter=source.delimiter or ",")
         for offset, record in enumerate(reader):
@@ -117,9 +120,11 @@ class CsvChunks:
                 continue
             index = len(rows)
             if len(record) > width:
-                error = source.extra_cells_error([value or None for value in record[width:]])
+                extra = [value or None for value in record[width:]]
+                error = source.extra_cells_error(extra)
                 if error is not None:
                     errors[index] = error
+                    extras[index] = tuple(without_trailing_blanks(extra))
                 record = record[:width]
             elif len(record) < width:
                 notes[index] = source.missing_cells_note(len(record))
@@ -128,7 +133,7 @@ class CsvChunks:
             numbers.append(first_line + offset)
         names = [f"c{index}" for index in range(width)]
         frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
-        return Chunk(self._columns(frame), numbers, notes, errors)
+        return Chunk(self._columns(frame), numbers, notes, errors, extras)
 
     def _columns(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Keep the source's columns, named by their keys in ``SourceRow.cells``."""

@@ -23,7 +23,7 @@ from tas_import.keys import describe_key, duplicate_result
 from tas_import.progress import Progress
 from tas_import.report import ProblemReport
 from tas_import.results import RESULT_COLUMNS, ResultsWriter
-from tas_import.rows import CellProblem, CoercedRow, RowResult, Status
+from tas_import.rows import CellProblem, CellValue, CoercedRow, RowResult, Status
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,13 @@ class ColumnarDryRun:
             valid = height - len(results)
             # Status keywords never start like a formula; without results that are not
             # simply valid, the case id and message columns are empty.
-            _row, status, case_id, message = INTERNAL_RESULT_COLUMNS
-            unguarded = (status,) if results else (status, case_id, message)
-            writer.write_frame(self._results_frame(chunk, results), results, valid=valid,
-                               unguarded=unguarded)
+            if chunk.extras:
+                self._write_rows(chunk, results, writer)
+            else:
+                _row, status, case_id, message = INTERNAL_RESULT_COLUMNS
+                unguarded = (status,) if results else (status, case_id, message)
+                writer.write_frame(self._results_frame(chunk, results), results, valid=valid,
+                                   unguarded=unguarded)
             self.counts[Status.VALID] += valid
             self.counts.update(result.status for result in results.values())
             progress.update_many(Status.VALID, valid)
@@ -154,6 +157,19 @@ class ColumnarDryRun:
         ).to_series()
         keys: pl.Series = ("[" + joined + "]").rename("key")
         return keys
+
+    @staticmethod
+    def _write_rows(chunk: Chunk, results: dict[int, RowResult], writer: ResultsWriter) -> None:
+        """Write a chunk that has rows with extra cells row by row, as the row path does."""
+        cells_rows: list[list[CellValue]] = []
+        row_results: list[RowResult] = []
+        for index, row in enumerate(chunk.frame.rows()):
+            cells: list[CellValue] = [value or None for value in row]
+            cells.extend(chunk.extras.get(index, ()))
+            cells_rows.append(cells)
+            number = chunk.numbers[index]
+            row_results.append(results.get(index) or RowResult(number, Status.VALID))
+        writer.write_many(cells_rows, row_results)
 
     @staticmethod
     def _results_frame(chunk: Chunk, results: dict[int, RowResult]) -> pl.DataFrame:

@@ -7,14 +7,16 @@ import io
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TypeVar, cast
 
 from tas_import.errors import InputFileError
 from tas_import.i18n import _
 from tas_import.reading.encoding import check_decodes, choose_encoding
 from tas_import.reading.headers import build_columns, header_text
 from tas_import.reading.model import Column, ReadOptions
-from tas_import.rows import SourceRow
+from tas_import.rows import CellValue, SourceRow
+
+_Cell = TypeVar("_Cell")
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +73,17 @@ class CsvSource:
                     values = [value or None for value in record]
 
                 error = note = None
+                extra: tuple[str | None, ...] = ()
                 if len(values) > width:
                     error = self.extra_cells_error(values[width:])
+                    if error is not None:
+                        extra = tuple(without_trailing_blanks(values[width:]))
                 elif len(values) < width:
                     note = self.missing_cells_note(len(values))
                     values.extend([None] * (width - len(values)))
                 if not contiguous:
                     values = [values[position] for position in positions]
-                yield SourceRow(line, dict(zip(keys, values, strict=False)), error, note)
+                yield SourceRow(line, dict(zip(keys, values, strict=False)), error, note, extra)
 
                 record = []
                 while is_blank(record):  # rows of empty cells are skipped, as in Excel
@@ -177,15 +182,33 @@ class CsvSource:
         )
 
     def extra_cells_error(self, extra: list[str | None]) -> str | None:
-        extra = list(extra)
-        while extra and not (extra[-1] or "").strip():
-            extra.pop()  # trailing empty cells, e.g. a separator at the end of the line
-        if not extra:
-            return None
-        shown = ", ".join(f"'{value}'" for value in extra if value is not None)
-        return _("the row has more cells than the header, {count} instead of {width}; the "
-                 "extra values are: {values}",
-                 count=self.width + len(extra), width=self.width, values=shown)
+        return extra_cells_error(list(extra), self.width)
+
+
+def extra_cells_error(extra: list[CellValue], width: int) -> str | None:
+    """Return the error of a row with ``extra`` cells beyond a header of ``width`` columns.
+
+    Trailing empty cells, e.g. a separator at the end of the line, do not count.
+    """
+    extra = without_trailing_blanks(extra)
+    if not extra:
+        return None
+    shown = ", ".join(f"'{value}'" for value in extra if value is not None)
+    return _("the row has more cells than the header, {count} instead of {width}; the "
+             "extra values are: {values}",
+             count=width + len(extra), width=width, values=shown)
+
+
+def without_trailing_blanks(cells: list[_Cell]) -> list[_Cell]:
+    """Return ``cells`` without the empty or blank cells at their end."""
+    end = len(cells)
+    while end and _is_blank_cell(cells[end - 1]):
+        end -= 1
+    return cells[:end]
+
+
+def _is_blank_cell(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def is_blank(record: list[str]) -> bool:

@@ -19,6 +19,7 @@ import python_calamine
 
 from tas_import.errors import InputFileError
 from tas_import.i18n import _
+from tas_import.reading.csv_source import extra_cells_error, without_trailing_blanks
 from tas_import.reading.formulas import FormulaCells, find_formulas_without_value
 from tas_import.reading.headers import build_columns, header_text, normalise_header
 from tas_import.reading.model import Column, ReadOptions, column_letter
@@ -52,8 +53,9 @@ class SheetSource:
 
             self.header_row, headers = self._read_header(options.header_row)
             self._check_merged_header()
-            self.columns: list[Column] = build_columns(
-                headers, self._first_column, self._columns_with_data
+            columns = build_columns(headers, self._first_column, self._columns_with_data)
+            self.columns, self._extra_columns = _split_extra_columns(
+                columns, headers, self._first_column
             )
             self._check_has_data_rows()
         except BaseException:
@@ -69,6 +71,7 @@ class SheetSource:
     def __iter__(self) -> Iterator[SourceRow]:
         keys = [column.key for column in self.columns]
         positions = [column.index - self._first_column for column in self.columns]
+        extra_positions = [column.index - self._first_column for column in self._extra_columns]
         formula_rows = _formulas_by_row(self._formulas, self._first_column)
         self._warn_about_merged_data_cells()
 
@@ -90,7 +93,14 @@ class SheetSource:
                     if position < len(values):
                         values[position] = marker
             cells = dict(zip(keys, [values[position] for position in positions], strict=False))
-            yield SourceRow(index + 1, cells)
+            if not extra_positions:
+                yield SourceRow(index + 1, cells)
+                continue
+            extra = without_trailing_blanks(
+                [values[position] for position in extra_positions if position < len(values)]
+            )
+            error = extra_cells_error(extra, len(keys))
+            yield SourceRow(index + 1, cells, error, None, tuple(extra) if error else ())
 
     def _data_rows(self) -> Iterator[tuple[int, list[Any]]]:
         rows = self._sheet.iter_rows()
@@ -263,3 +273,26 @@ def _sheet_name(names: list[str], wanted: str | int | None) -> str | None:
 def _is_blank(row: list[Any]) -> bool:
     """Tell whether every cell is empty or only spaces; stops at the first other cell."""
     return all(isinstance(value, str) and not value.strip() for value in row)
+
+
+def _split_extra_columns(
+    columns: list[Column], headers: list[str], first_column: int
+) -> tuple[list[Column], list[Column]]:
+    """Split off the columns after the result columns of a results sheet of an earlier run.
+
+    They have no header: the results writer put the extra cells of rows that had more
+    cells than their header there. Read as cells of their own, they would let such a row
+    pass unchanged on a rerun, so they are read as extra cells, which make it invalid.
+    """
+    from tas_import.results import RESULT_COLUMNS  # the results package reads sheets too
+
+    texts = tuple(column.header for column in columns)
+    width = len(RESULT_COLUMNS)
+    for end in range(len(texts), width - 1, -1):
+        if texts[end - width:end] != RESULT_COLUMNS:
+            continue
+        trailing = columns[end:]
+        if all(not headers[column.index - first_column] for column in trailing):
+            return columns[:end], trailing
+        break
+    return columns, []

@@ -35,6 +35,7 @@ class CsvResultsSheet:
         self._writer.writerow([csv_text(header) for header in headers])
 
     def write_row(self, values: Sequence[CellValue]) -> None:
+        self._finish_pending()
         self._writer.writerow([csv_text(value) for value in values])
         self.rows_written += 1
 
@@ -47,6 +48,7 @@ class CsvResultsSheet:
         """
         if not rows:
             return
+        self._finish_pending()
         columns = list(zip(*rows, strict=True))
         irregular = [index for index, column in enumerate(columns) if not _is_plain(column)]
         if irregular:

@@ -82,6 +82,7 @@ class ResultsWriter:
         self._delimiter = delimiter
         _check_writable(path, info.input_path)
 
+        self._input_width = len(headers)
         self._keep_columns = _original_columns(headers)
         self._headers = [headers[index] for index in self._keep_columns] + list(RESULT_COLUMNS)
         self._reasons: Counter[str] = Counter()
@@ -128,21 +129,29 @@ class ResultsWriter:
             logger.exception("could not save the partial results to %s", self._final_path)
 
     def write(self, cells: Sequence[CellValue], result: RowResult) -> None:
-        """Append the original row's cells (in the order of the headers) and its outcome."""
+        """Append the original row's cells (in the order of the headers) and its outcome.
+
+        Cells beyond the headers are the extra cells of a row that had more cells than
+        the header. They are written after the result columns, so a rerun on the results
+        sheet finds them again and the row stays invalid until it is fixed.
+        """
         if self._closed:
             raise RuntimeError("ResultsWriter.write() called after close()")
 
         values = [cells[index] for index in self._keep_columns]
         values += [result.number, result.status.value, _case_id_value(result.case_id),
                    result.message]
+        extra = list(cells[self._input_width:])
 
         if self._xlsx is not None and self._xlsx.rows_written + 1 >= self.max_xlsx_rows:
             self._switch_to_csv()
 
         if self._xlsx is not None:
             self._xlsx.write_row(values, result.status)
+            if extra:
+                self._xlsx.write_extra(len(values), extra)
         elif self._csv is not None:
-            self._csv.write_row(values)
+            self._csv.write_row(values + extra)
 
         self.counts[result.status] += 1
         self._count_reason(result)
@@ -153,6 +162,11 @@ class ResultsWriter:
         """Append many rows at once; the file is the same as from :meth:`write` per row."""
         if self._closed:
             raise RuntimeError("ResultsWriter.write_many() called after close()")
+        if any(len(cells) > self._input_width for cells in cells_rows):
+            # Rows with extra cells are rare; the batch path needs rows of one width.
+            for cells, result in zip(cells_rows, results, strict=True):
+                self.write(cells, result)
+            return
 
         keep = self._keep_columns
         width = len(keep)
@@ -400,5 +414,7 @@ def _copy_xlsx_rows(xlsx_path: Path, csv_sheet: CsvResultsSheet, *, column_count
 
     for row in rows:
         values: list[CellValue] = [None if value == "" else value for value in row]
+        # NOTE: extra cells after the result columns (see ResultsWriter.write) are cut
+        # here, so a row with too many cells loses them when the sheet overflows to CSV.
         values = (values + [None] * column_count)[:column_count]
         csv_sheet.write_row(values)

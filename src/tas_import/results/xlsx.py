@@ -88,6 +88,15 @@ class XlsxResultsSheet:
 
         self.rows_written += 1
 
+    def write_extra(self, first_column: int, values: Sequence[CellValue]) -> None:
+        """Write cells after the result columns of the last row written.
+
+        They have no header, so the column widths and the autofilter leave them out.
+        """
+        row_index = self.rows_written
+        for offset, value in enumerate(values):
+            self._write_value(row_index, first_column + offset, value)
+
     def write_rows(self, rows: Sequence[Sequence[CellValue]], statuses: Sequence[Status]) -> None:
         """Append many data rows; the file is the same as from :meth:`write_row` per row.
 
