@@ -43,8 +43,8 @@ def parse_sheet(value: str | None) -> str | int | None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# What users type for a tab (compared in lower case), which a shell makes hard to pass
-# as the character itself.
+# Names users type for a tab (compared in lower case), because a shell makes the tab
+# character itself hard to pass.
 _TAB_NAMES = frozenset({"tab", "\\t"})
 
 
