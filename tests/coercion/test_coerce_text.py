@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tas_import.coercion import format_problem
 from tas_import.rows import CoercedRow
 
 CoerceOne = Callable[..., CoercedRow]
@@ -76,3 +77,8 @@ def test_control_character_invalid(coerce_one: CoerceOne, text: str) -> None:
 
 def test_line_break_and_tab_allowed(coerce_one: CoerceOne) -> None:
     assert coerce_one("Home office\n2 dny\tdohoda", None, type="text").data is not None
+
+
+def test_control_character_shown_escaped(coerce_one: CoerceOne) -> None:
+    row = coerce_one("Stá\x9eista", None, type="text")
+    assert format_problem(row.problems[0]).startswith("'Stá\\x9eista' contains")

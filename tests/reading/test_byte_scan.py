@@ -8,7 +8,8 @@ import pytest
 
 import tas_import.reading.encoding
 from tas_import.errors import InputFileError
-from tas_import.reading.encoding import check_decodes
+from tas_import.reading import open_source
+from tas_import.reading.encoding import check_decodes, choose_encoding, encoding_doubt
 
 
 @pytest.mark.parametrize(
@@ -55,3 +56,34 @@ def test_utf16_on_utf8_file_hints_utf8(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         check_decodes(path, "utf-16")
     assert (caught.value.hint or "").startswith("The file is valid UTF-8")
+
+
+def test_utf8_file_read_as_cp1250_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes("a;b\nVěra;2\n".encode())
+    with pytest.raises(InputFileError, match="is UTF-8 text, not cp1250"):
+        choose_encoding(path, "cp1250")
+
+
+def test_bom_contradicts_requested_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes("\ufeffa;b\nVěra;2\n".encode())
+    with pytest.raises(InputFileError, match="starts with a UTF-8 byte order mark"):
+        choose_encoding(path, "cp1250")
+    assert choose_encoding(path, "utf-8") == "utf-8-sig"
+
+
+def test_cp1252_on_czech_text_raises_doubt(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes("a;b\nJiří;Dvořák\nVěra;Černá\n".encode("cp1250"))
+    notice = encoding_doubt(path, "cp1252")
+    assert notice is not None
+    assert "looks like cp1250" in notice
+    assert encoding_doubt(path, "cp1250") is None
+
+
+def test_yaml_given_as_input(tmp_path: Path) -> None:
+    path = tmp_path / "nastupy.yaml"
+    path.write_text("template: 27\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="is a YAML file, not a spreadsheet"):
+        open_source(path)

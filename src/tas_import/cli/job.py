@@ -185,6 +185,9 @@ class FileImport:
 
     def open(self) -> tuple[RowSource, Coercer]:
         source = open_source(self.path, read_options(self.mapping, self.settings, self.path))
+        notice = getattr(source, "encoding_notice", None)
+        if notice and notice not in self.outcome.notices:
+            self.outcome.notices.append(notice)
         try:
             column_keys = resolve_columns(source.columns, self.mapping.columns(), path=self.path)
             return source, Coercer(self.mapping, column_keys)

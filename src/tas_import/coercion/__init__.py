@@ -19,6 +19,7 @@ from typing import Any
 from tas_import.coercion.canonical import canonical_json, member_fragment
 from tas_import.coercion.cells import OMITTED
 from tas_import.coercion.columns import VariableCoercer
+from tas_import.coercion.text import CONTROL_CHARACTER
 from tas_import.i18n import _
 from tas_import.mapping import Mapping
 from tas_import.rows import CellProblem, CoercedRow, SourceRow
@@ -186,7 +187,9 @@ def format_value(value: Any) -> str:
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    # A control character would not show on screen, so 'Stá\x9eista' lets the user see
+    # where the wrongly decoded letter is.
+    return CONTROL_CHARACTER.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
 
 
 def format_problem(problem: CellProblem) -> str:

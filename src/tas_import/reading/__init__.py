@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from tas_import.errors import InputFileError
+from tas_import.i18n import _
 from tas_import.reading.csv_source import CsvSource
 from tas_import.reading.detect import detect_format
 from tas_import.reading.headers import normalise_header, resolve_columns
@@ -46,6 +48,13 @@ def open_source(path: Path, options: ReadOptions | None = None) -> RowSource:
     file with a header and no data rows.
     """
     options = options or ReadOptions()
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise InputFileError(
+            _("{file} is a YAML file, not a spreadsheet", file=path.name),
+            path=path,
+            hint=_("Give the spreadsheet first and the mapping after --mapping: "
+                   "tas-import FILE --mapping MAPPING.yaml"),
+        )
     file_format = detect_format(path)
 
     if file_format == "csv":

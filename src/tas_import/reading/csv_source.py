@@ -11,7 +11,7 @@ from typing import IO, TypeVar, cast
 
 from tas_import.errors import InputFileError
 from tas_import.i18n import _
-from tas_import.reading.encoding import check_decodes, choose_encoding
+from tas_import.reading.encoding import check_decodes, choose_encoding, encoding_doubt
 from tas_import.reading.headers import build_columns, header_text
 from tas_import.reading.model import Column, ReadOptions
 from tas_import.rows import CellValue, SourceRow
@@ -33,6 +33,9 @@ class CsvSource:
     def __init__(self, path: Path, options: ReadOptions) -> None:
         self.path = path
         self.encoding: str | None = choose_encoding(path, options.encoding)
+        self.encoding_notice: str | None = None
+        if options.encoding:
+            self.encoding_notice = encoding_doubt(path, self.encoding)
         self.byte_scan = check_decodes(path, self.encoding)
         self.delimiter: str | None = options.delimiter or sniff_delimiter(path, self.encoding)
         logger.info("reading %s as CSV: encoding %s, delimiter %r",

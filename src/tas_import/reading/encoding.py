@@ -20,6 +20,9 @@ CANDIDATE_ENCODINGS = ("cp1250", "iso8859_2", "cp1252")
 
 _CHUNK_SIZE = 1 << 20
 
+_UNICODE_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                             "utf-32", "utf-32-le", "utf-32-be"})
+
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _SAMPLE_SIZE = 1 << 16
 
@@ -37,7 +40,9 @@ def choose_encoding(path: Path, requested: str | None) -> str:
     bom_encoding = _bom_encoding(head)
 
     if requested:
-        return _requested_encoding(requested, bom_encoding)
+        name = _requested_encoding(requested, bom_encoding)
+        _check_requested(path, name, bom_encoding)
+        return name
     if bom_encoding:
         return bom_encoding
 
@@ -142,6 +147,62 @@ def _requested_encoding(requested: str, bom_encoding: str | None) -> str:
     if name == "utf-8" and bom_encoding == "utf-8-sig":
         return "utf-8-sig"
     return name
+
+
+def _check_requested(path: Path, name: str, bom_encoding: str | None) -> None:
+    """Reject a requested encoding that the file's bytes prove wrong.
+
+    A byte order mark names the encoding. A file that decodes as UTF-8 and has non-ASCII
+    bytes is UTF-8: read as cp1250 it would turn "Věra" into "VÄ›ra" without any error.
+    """
+    if bom_encoding is not None and codecs.lookup(bom_encoding).name != name:
+        family = "UTF-16" if bom_encoding.startswith("utf-16") else "UTF-8"
+        if not name.startswith(family.lower()):
+            raise InputFileError(
+                _("{file} starts with a {family} byte order mark, so it is not {encoding}",
+                  file=path.name, family=family, encoding=name),
+                path=path,
+                hint=_("Leave out --encoding: the byte order mark names the encoding."),
+            )
+    if bom_encoding is None and name not in _UNICODE_CODECS and _is_utf8_text(path):
+        raise InputFileError(
+            _("{file} is UTF-8 text, not {encoding}: its accented letters would be read "
+              "wrongly", file=path.name, encoding=name),
+            path=path,
+            hint=_("Leave out --encoding, or use --encoding utf-8."),
+        )
+
+
+def encoding_doubt(path: Path, name: str) -> str | None:
+    """Return a notice when a requested legacy encoding reads the file unlike the guess.
+
+    cp1252 reads a cp1250 "Jiří" as "Jiøí" without any error, so only a comparison with
+    the detected encoding can raise the doubt. It is a notice, not an error, because the
+    detection is a guess too.
+    """
+    bad_offset = _first_invalid_utf8(path)
+    if name in _UNICODE_CODECS or bad_offset is None:
+        return None
+    guess = _guess_legacy_encoding(path, bad_offset)
+    with path.open("rb") as stream:
+        sample = stream.read(_SAMPLE_SIZE)
+    if codecs.lookup(guess).name == name or not _decodes(sample, guess):
+        return None
+    if sample.decode(name, errors="replace") == sample.decode(guess):
+        return None
+    logger.warning("%s: read as %s as requested, but it looks like %s", path, name, guess)
+    return _("Note: {file} was read as {encoding} as requested, but it looks like {guess}. "
+             "If names in the results look wrong (such as 'Jiøí'), rerun with --encoding "
+             "{guess}.", file=path.name, encoding=name, guess=guess)
+
+
+def _is_utf8_text(path: Path) -> bool:
+    """Tell whether the file has non-ASCII bytes and decodes as UTF-8."""
+    with path.open("rb") as stream:
+        has_non_ascii = any(not chunk.isascii() for chunk in iter(
+            lambda: stream.read(_CHUNK_SIZE), b""
+        ))
+    return has_non_ascii and _first_invalid_utf8(path) is None
 
 
 def _first_invalid_utf8(path: Path) -> int | None:
