@@ -133,6 +133,11 @@ def _describe(detail: ErrorDetails, key_path: KeyPath, data: dict[str, Any]) -> 
         )
         return _("unknown key '{key}'", key=name), fix
 
+    if kind == "missing" and key_path == ("template",):
+        return (
+            _("the required key '{key}' is missing", key=name),
+            _("Add 'template:' with the processId of the TAS template: its header id."),
+        )
     if kind == "missing":
         return (
             _("the required key '{key}' is missing", key=name),

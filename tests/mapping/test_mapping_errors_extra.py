@@ -81,3 +81,4 @@ def test_spreadsheet_given_as_mapping(tmp_path: Path) -> None:
 def test_missing_template_names_line_1(tmp_path: Path) -> None:
     error = load_error(tmp_path, "variables:\n  a: {column: A, type: text}\n")
     assert error.line == 1
+    assert "processId" in (error.hint or "")
