@@ -263,6 +263,9 @@ class ImportRun:
     ) -> None:
         try:
             job.validate()
+            # Shown before anything is sent, and again with the summary.
+            for notice in job.outcome.notices:
+                click.echo(notice, err=True)
             delivery = Delivery(
                 client,
                 ledger,
