@@ -87,3 +87,16 @@ def test_yaml_given_as_input(tmp_path: Path) -> None:
     path.write_text("template: 27\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="is a YAML file, not a spreadsheet"):
         open_source(path)
+
+
+NAMES = "Cislo;Jmeno\n1;Jiří Dvořák\n2;Věra Šťastná\n3;Žofie Kůrková\n4;Radek Žák\n"
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso8859_2"])
+def test_czech_legacy_encodings_told_apart(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(NAMES.encode(encoding))
+    assert choose_encoding(path, None) == encoding
+    assert encoding_doubt(path, encoding) is None
+    other = "iso8859_2" if encoding == "cp1250" else "cp1250"
+    assert encoding_doubt(path, other) is not None

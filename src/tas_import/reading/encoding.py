@@ -24,6 +24,12 @@ _UNICODE_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-1
                              "utf-32", "utf-32-le", "utf-32-be"})
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
+
+# č ř ě ů Č Ř Ě Ů, which cp1250 and ISO 8859-2 share; then Š Ť Ž š ť ž in cp1250, and
+# in ISO 8859-2.
+_CZECH_LETTERS = re.compile(rb"[\xe8\xf8\xec\xf9\xc8\xd8\xcc\xd9]")
+_CP1250_LETTERS = re.compile(rb"[\x8a\x8d\x8e\x9a\x9d\x9e]")
+_LATIN2_LETTERS = re.compile(rb"[\xa9\xab\xae\xb9\xbb\xbe]")
 _SAMPLE_SIZE = 1 << 16
 
 
@@ -190,10 +196,11 @@ def encoding_doubt(path: Path, name: str) -> str | None:
         return None
     if sample.decode(name, errors="replace") == sample.decode(guess):
         return None
+    guess = codecs.lookup(guess).name
     logger.warning("%s: read as %s as requested, but it looks like %s", path, name, guess)
     return _("Note: {file} was read as {encoding} as requested, but it looks like {guess}. "
-             "If names in the results look wrong (such as 'Jiøí'), rerun with --encoding "
-             "{guess}.", file=path.name, encoding=name, guess=guess)
+             "If names in the results look wrong, rerun with --encoding {guess}.",
+             file=path.name, encoding=name, guess=guess)
 
 
 def _is_utf8_text(path: Path) -> bool:
@@ -232,10 +239,34 @@ def _guess_legacy_encoding(path: Path, bad_offset: int) -> str:
             sample += b"\n" + stream.read(_SAMPLE_SIZE)
 
     decodable = [name for name in CANDIDATE_ENCODINGS if _decodes(sample, name)]
+    central = _central_european(sample, decodable)
+    if central is not None:
+        logger.info("%s is not UTF-8; detected %s by its š, ť and ž bytes", path, central)
+        return central
     best = from_bytes(sample, cp_isolation=decodable).best() if decodable else None
     chosen = best.encoding if best is not None else (decodable or ["cp1250"])[0]
     logger.info("%s is not UTF-8; detected %s among %s", path, chosen, decodable)
     return chosen
+
+
+def _central_european(sample: bytes, decodable: list[str]) -> str | None:
+    """Tell cp1250 from ISO 8859-2 by the bytes of Š Ť Ž š ť ž, where the two differ.
+
+    Most Czech letters (á, č, ě, ř, ů ...) have the same byte in both, so a statistical
+    guess often cannot tell them apart. In cp1250, š ť ž are bytes that ISO 8859-2 reads
+    as control characters; in ISO 8859-2 they are bytes that cp1250 reads as ą » ľ.
+    Returns None when the sample has neither kind, or both, or no č ř ě ů (the same bytes
+    in both): a Western text may have © or » and no Czech at all.
+    """
+    if _CZECH_LETTERS.search(sample) is None:
+        return None
+    cp1250_letters = _CP1250_LETTERS.search(sample) is not None
+    latin2_letters = _LATIN2_LETTERS.search(sample) is not None
+    if cp1250_letters and not latin2_letters and "cp1250" in decodable:
+        return "cp1250"
+    if latin2_letters and not cp1250_letters and "iso8859_2" in decodable:
+        return "iso8859_2"
+    return None
 
 
 def _decodes(sample: bytes, encoding: str) -> bool:
