@@ -231,3 +231,16 @@ def test_schema_command_prints_the_schema(invoke: Invoke) -> None:
     assert result.exit_code == 0
     schema_file = Path(__file__).resolve().parents[2] / "mappings" / "schema.json"
     assert result.output == schema_file.read_text(encoding="utf-8")
+
+
+def test_quiet_run_still_shows_encoding_note(
+    invoke: Invoke, workdir: Path, people_mapping: Path
+) -> None:
+    source = workdir / "people.csv"
+    rows = ["Osobní číslo;Jméno;Datum nástupu;Mzda;Oddělení",
+            "000101;Jiří;01.02.2027;45 000,50;IT", "000102;Věra Šimková;15.03.2027;52 100;HR"]
+    source.write_bytes(("\n".join(rows) + "\n").encode("cp1250"))
+    result = invoke(source, "--mapping", people_mapping, "--dry-run", "-q", "-e", "cp1252")
+    assert "Note: people.csv was read as cp1252 as requested, but it looks like cp1250" in (
+        result.stderr
+    )

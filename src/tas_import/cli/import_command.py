@@ -242,7 +242,10 @@ def print_outcome(outcome: RunOutcome, *, quiet: bool) -> None:
             echo_error(file_outcome.error)
             continue
         if quiet:
-            # cron mails stderr, so a stopped run is reported there even with -q.
+            # cron mails stderr, so a stopped run and the notes (a doubtful encoding, an
+            # XLSX that overflowed to CSV) are reported there even with -q.
+            for notice in file_outcome.notices:
+                click.echo(notice, err=True)
             if file_outcome.stop_reason:
                 click.echo(_("Error: {message}", message=file_outcome.stop_reason), err=True)
             continue

@@ -168,14 +168,16 @@ def _check_requested(path: Path, name: str, bom_encoding: str | None) -> None:
                 _("{file} starts with a {family} byte order mark, so it is not {encoding}",
                   file=path.name, family=family, encoding=name),
                 path=path,
-                hint=_("Leave out --encoding: the byte order mark names the encoding."),
+                hint=_("Leave out --encoding (or source.encoding in the mapping): the byte "
+                       "order mark names the encoding."),
             )
     if bom_encoding is None and name not in _UNICODE_CODECS and _is_utf8_text(path):
         raise InputFileError(
             _("{file} is UTF-8 text, not {encoding}: its accented letters would be read "
               "wrongly", file=path.name, encoding=name),
             path=path,
-            hint=_("Leave out --encoding, or use --encoding utf-8."),
+            hint=_("Leave out --encoding (or source.encoding in the mapping), or use "
+                   "utf-8."),
         )
 
 
