@@ -18,13 +18,14 @@ from pathlib import Path
 
 from tas_import.cli.inbox import is_results_file
 from tas_import.cli.ordering import ResultsInOrder
-from tas_import.coercion import Coercer, format_problems
+from tas_import.coercion import Coercer
 from tas_import.columnar import ColumnarDryRun, CsvChunks, columnar_plan
 from tas_import.delivery import Delivery, LedgerPreview
 from tas_import.errors import ExitCode, TasImportError
 from tas_import.i18n import _
-from tas_import.keys import DuplicateKeys, describe_key
+from tas_import.keys import DuplicateKeys
 from tas_import.mapping import Mapping
+from tas_import.outcomes import invalid_result, limited_result, repeated_key_problem
 from tas_import.progress import Progress
 from tas_import.reading import ReadOptions, RowSource, open_source, resolve_columns
 from tas_import.report import ProblemReport
@@ -35,7 +36,7 @@ from tas_import.results import (
     default_results_path,
     unguard_csv_text,
 )
-from tas_import.rows import CellProblem, CellValue, CoercedRow, RowResult, SourceRow, Status
+from tas_import.rows import CellValue, CoercedRow, RowResult, SourceRow, Status
 
 logger = logging.getLogger(__name__)
 
@@ -148,24 +149,15 @@ class RowClassifier:
         """Return the row's result, or None when the row is valid and may be sent."""
         self.seen += 1
         if self.limit is not None and self.seen > self.limit:
-            message = _(
-                "Not processed: the run was limited to {limit} rows by --limit.", limit=self.limit
-            )
-            return RowResult(row.number, Status.NOT_ATTEMPTED, message)
+            return limited_result(row.number, self.limit)
         if not row.is_valid:
             if self.report is not None:
                 self.report.add(row.number, row.problems)
-            message = format_problems(row.problems)
-            if note:
-                message = _("{problems} (note: {note})", problems=message, note=note)
-            return RowResult(row.number, Status.INVALID, message)
+            return invalid_result(row.number, row.problems, note)
 
         duplicate = self.duplicates.check(row)
         if duplicate is not None and self.report is not None:
-            problem = CellProblem(
-                self.key_label, describe_key(row.key or ""), _("repeats the key of an earlier row")
-            )
-            self.report.add(row.number, [problem])
+            self.report.add(row.number, [repeated_key_problem(self.key_label, row.key or "")])
         return duplicate
 
 

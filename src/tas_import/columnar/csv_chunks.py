@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from tas_import.reading.csv_source import CsvSource, is_blank, without_trailing_blanks
+from tas_import.reading.csv_source import (
+    CsvSource,
+    extra_cells_error,
+    is_blank,
+    without_trailing_blanks,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +126,7 @@ class CsvChunks:
             index = len(rows)
             if len(record) > width:
                 extra = [value or None for value in record[width:]]
-                error = source.extra_cells_error(extra)
+                error = extra_cells_error(extra, width)
                 if error is not None:
                     errors[index] = error
                     extras[index] = tuple(without_trailing_blanks(extra))
@@ -145,7 +150,8 @@ class CsvChunks:
         encoding = codecs.lookup(self.source.encoding or "utf-8").name
         if encoding in ("utf-8", "utf-8-sig", "ascii"):
             return block
-        # CsvSource checked that the whole file decodes, so this cannot fail.
+        # CsvSource decoded the whole file already. These encodings have one byte per
+        # character, so a block cut at a line end decodes as well.
         return block.decode(encoding).encode("utf-8")
 
 

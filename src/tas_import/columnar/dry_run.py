@@ -13,13 +13,13 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from tas_import.coercion import Coercer, format_problems
+from tas_import.coercion import Coercer
 from tas_import.columnar.csv_chunks import Chunk
 from tas_import.columnar.seen_keys import SeenKeys
 from tas_import.columnar.variables import ColumnCoercion, ColumnOutcome
 from tas_import.delivery import LedgerPreview
-from tas_import.i18n import _
-from tas_import.keys import describe_key, duplicate_result
+from tas_import.keys import duplicate_result
+from tas_import.outcomes import invalid_result, limited_result, repeated_key_problem
 from tas_import.progress import Progress
 from tas_import.report import ProblemReport
 from tas_import.results import RESULT_COLUMNS, ResultsWriter
@@ -87,10 +87,7 @@ class ColumnarDryRun:
 
         results: dict[int, RowResult] = {}
         for index in range(cut, height):
-            results[index] = RowResult(chunk.numbers[index], Status.NOT_ATTEMPTED, _(
-                "Not processed: the run was limited to {limit} rows by --limit.",
-                limit=self.limit,
-            ))
+            results[index] = limited_result(chunk.numbers[index], self.limit)
 
         invalid = sorted({index for outcome in outcomes for index in outcome.problems}
                          | set(chunk.errors))
@@ -112,10 +109,7 @@ class ColumnarDryRun:
             problems.insert(0, CellProblem("", None, chunk.errors[index]))
         number = chunk.numbers[index]
         self.report.add(number, problems)
-        message = format_problems(problems)
-        if index in chunk.notes:
-            message = _("{problems} (note: {note})", problems=message, note=chunk.notes[index])
-        return RowResult(number, Status.INVALID, message)
+        return invalid_result(number, problems, chunk.notes.get(index))
 
     def _check_keys(
         self,
@@ -133,8 +127,7 @@ class ColumnarDryRun:
         for position, first_row in repeats.items():
             number, key = numbers[position], keys[position]
             results[valid[position]] = duplicate_result(number, key, first_row)
-            problem = _("repeats the key of an earlier row")
-            self.report.add(number, [CellProblem(self.key_label, describe_key(key), problem)])
+            self.report.add(number, [repeated_key_problem(self.key_label, key)])
 
         if self.preview is None:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TypeVar, cast
 
@@ -78,7 +78,7 @@ class CsvSource:
                 error = note = None
                 extra: tuple[str | None, ...] = ()
                 if len(values) > width:
-                    error = self.extra_cells_error(values[width:])
+                    error = extra_cells_error(values[width:], width)
                     if error is not None:
                         extra = tuple(without_trailing_blanks(values[width:]))
                 elif len(values) < width:
@@ -184,9 +184,6 @@ class CsvSource:
             count=count, width=self.width,
         )
 
-    def extra_cells_error(self, extra: list[str | None]) -> str | None:
-        return extra_cells_error(list(extra), self.width)
-
 
 def extra_cells_error(extra: list[CellValue], width: int) -> str | None:
     """Return the error of a row with ``extra`` cells beyond a header of ``width`` columns.
@@ -214,9 +211,9 @@ def _is_blank_cell(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def is_blank(record: list[str]) -> bool:
-    """Tell whether every cell of a CSV record is empty or only spaces."""
-    return not any(cell and not cell.isspace() for cell in record)
+def is_blank(cells: Sequence[CellValue]) -> bool:
+    """Tell whether every cell of a row is empty or only spaces; stops at another cell."""
+    return all(map(_is_blank_cell, cells))
 
 
 def sniff_delimiter(path: Path, encoding: str) -> str:

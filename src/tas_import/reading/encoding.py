@@ -206,12 +206,12 @@ def encoding_doubt(path: Path, name: str) -> str | None:
 
 
 def _is_utf8_text(path: Path) -> bool:
-    """Tell whether the file has non-ASCII bytes and decodes as UTF-8."""
+    """Tell whether the file decodes as UTF-8 and has non-ASCII bytes."""
+    # The UTF-8 check stops at the first invalid byte, which a legacy file has early.
+    if _first_invalid_utf8(path) is not None:
+        return False
     with path.open("rb") as stream:
-        has_non_ascii = any(not chunk.isascii() for chunk in iter(
-            lambda: stream.read(_CHUNK_SIZE), b""
-        ))
-    return has_non_ascii and _first_invalid_utf8(path) is None
+        return any(not chunk.isascii() for chunk in iter(lambda: stream.read(_CHUNK_SIZE), b""))
 
 
 def _first_invalid_utf8(path: Path) -> int | None:

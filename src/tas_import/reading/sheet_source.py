@@ -19,7 +19,7 @@ import python_calamine
 
 from tas_import.errors import InputFileError
 from tas_import.i18n import _
-from tas_import.reading.csv_source import extra_cells_error, without_trailing_blanks
+from tas_import.reading.csv_source import extra_cells_error, is_blank, without_trailing_blanks
 from tas_import.reading.formulas import FormulaCells, find_formulas_without_value
 from tas_import.reading.headers import build_columns, header_text, normalise_header
 from tas_import.reading.model import Column, ReadOptions, column_letter
@@ -77,7 +77,7 @@ class SheetSource:
 
         for index, row in self._data_rows():
             formulas = formula_rows.get(index)
-            if formulas is None and (row.count("") == len(row) or _is_blank(row)):
+            if formulas is None and (row.count("") == len(row) or is_blank(row)):
                 continue  # empty row: skipped, but the next row keeps its sheet number
 
             # Hot loop: "" is an empty cell (None); whole floats become int.
@@ -268,11 +268,6 @@ def _sheet_name(names: list[str], wanted: str | int | None) -> str | None:
     if match is None and wanted.strip().isdigit():
         return _sheet_name(names, int(wanted))
     return match
-
-
-def _is_blank(row: list[Any]) -> bool:
-    """Tell whether every cell is empty or only spaces; stops at the first other cell."""
-    return all(isinstance(value, str) and not value.strip() for value in row)
 
 
 def _split_extra_columns(
