@@ -51,9 +51,9 @@ class SourceRow:
     # A hint added to the message when the row turns out invalid, e.g. that the row is
     # shorter than the header, so its values may have shifted.
     note: str | None = None
-    # The cells beyond the header of a row that has too many (``error`` says so). The
-    # results sheet keeps them after its result columns, so that the row stays invalid
-    # when the sheet is imported again, until someone fixes it.
+    # The cells beyond the header of a row that has too many, which ``error`` reports.
+    # The results sheet keeps them after its result columns, so that the row stays
+    # invalid when the sheet is imported again, until someone fixes it.
     extra: tuple[CellValue, ...] = ()
 
 

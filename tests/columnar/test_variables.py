@@ -90,10 +90,11 @@ def test_numbers_at_their_limits(value: str, valid: bool) -> None:
     assert (0 not in outcome.problems) is valid
 
 
-def test_an_empty_optional_cell_is_a_null_key_value() -> None:
-    columnar, _exact = build({"type": "text"}, fragments=True)
+def test_empty_optional_cell_null_fragment() -> None:
+    columnar, exact = build({"type": "text"}, fragments=True)
     outcome = columnar.run(pl.DataFrame({"C": ["a", "", " - ", "b\\"]}))
     assert outcome.problems == {}
     assert outcome.fragments is not None
     assert outcome.fragments.to_list() == ['"a"', "null", "null", '"b\\\\"']
-    assert OMITTED is not None
+    # The empty cell and the empty word "-" are left out of the payload.
+    assert exact.coerce_raws([None, " - "]) == [OMITTED, OMITTED]

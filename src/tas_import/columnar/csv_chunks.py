@@ -3,9 +3,9 @@
 :class:`CsvSource` reads records one by one through the csv module, which is exact but
 costs a Python object per row. A file whose lines are its records can be cut at line
 ends and parsed by polars instead. :func:`plan_chunks` checks that up front, so the
-columnar path never has to give up half-way: no quote character anywhere in the file
-(so no record spans two lines and no cell contains a delimiter) and CR only as part of
-CRLF. A row's number is then its line.
+columnar path never has to give up half-way. The file must have no quote character, so
+that no record spans two lines and no cell contains a delimiter. It must have CR only as
+part of CRLF. A row's number is then its line.
 
 A chunk whose lines do not all have the header's width, or that has an empty line, is
 parsed again by the csv module, which keeps the exact rules of :class:`CsvSource` for

@@ -63,8 +63,8 @@ class ColumnarDryRun:
             results = self._chunk_results(chunk)
             height = chunk.frame.height
             valid = height - len(results)
-            # Status keywords never start like a formula; without results that are not
-            # simply valid, the case id and message columns are empty.
+            # Status keywords never start like a formula. Without results that are not
+            # simply valid, the case id and message columns are empty too.
             if chunk.extras:
                 self._write_rows(chunk, results, writer)
             else:

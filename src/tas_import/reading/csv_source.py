@@ -193,10 +193,10 @@ def extra_cells_error(extra: list[CellValue], width: int) -> str | None:
     extra = without_trailing_blanks(extra)
     if not extra:
         return None
-    shown = ", ".join(f"'{value}'" for value in extra if value is not None)
+    values = ", ".join(f"'{value}'" for value in extra if value is not None)
     return _("the row has more cells than the header, {count} instead of {width}; the "
              "extra values are: {values}",
-             count=width + len(extra), width=width, values=shown)
+             count=width + len(extra), width=width, values=values)
 
 
 def without_trailing_blanks(cells: list[_Cell]) -> list[_Cell]:

@@ -25,8 +25,8 @@ _UNICODE_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-1
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
-# č ř ě ů Č Ř Ě Ů, which cp1250 and ISO 8859-2 share; then Š Ť Ž š ť ž in cp1250, and
-# in ISO 8859-2.
+# The bytes of č ř ě ů Č Ř Ě Ů, which cp1250 and ISO 8859-2 share. Then the bytes of
+# Š Ť Ž š ť ž in cp1250, and those in ISO 8859-2.
 _CZECH_LETTERS = re.compile(rb"[\xe8\xf8\xec\xf9\xc8\xd8\xcc\xd9]")
 _CP1250_LETTERS = re.compile(rb"[\x8a\x8d\x8e\x9a\x9d\x9e]")
 _LATIN2_LETTERS = re.compile(rb"[\xa9\xab\xae\xb9\xbb\xbe]")
@@ -256,9 +256,9 @@ def _central_european(sample: bytes, decodable: list[str]) -> str | None:
 
     Most Czech letters (á, č, ě, ř, ů ...) have the same byte in both, so a statistical
     guess often cannot tell them apart. In cp1250, š ť ž are bytes that ISO 8859-2 reads
-    as control characters; in ISO 8859-2 they are bytes that cp1250 reads as ą » ľ.
+    as control characters. In ISO 8859-2 they are bytes that cp1250 reads as ą » ľ.
     Returns None when the sample has neither kind, or both, or no č ř ě ů (the same bytes
-    in both): a Western text may have © or » and no Czech at all.
+    in both), because a Western text may have © or » and no Czech at all.
     """
     if _CZECH_LETTERS.search(sample) is None:
         return None
