@@ -100,3 +100,12 @@ def test_czech_legacy_encodings_told_apart(tmp_path: Path, encoding: str) -> Non
     assert encoding_doubt(path, encoding) is None
     other = "iso8859_2" if encoding == "cp1250" else "cp1250"
     assert encoding_doubt(path, other) is not None
+
+
+def test_bad_cp1250_byte_does_not_suggest_cp1250(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes("a;b\nJiří;".encode("cp1250") + b"\x81\n")
+    with pytest.raises(InputFileError) as caught:
+        check_decodes(path, "cp1250")
+    assert "is not valid cp1250" in caught.value.message
+    assert (caught.value.hint or "").startswith("The byte is not text in any encoding")

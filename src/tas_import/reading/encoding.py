@@ -303,9 +303,17 @@ def _decode_error(path: Path, encoding: str, line: int, offset: int, byte: int) 
           file=path.name, line=line, byte=f"0x{byte:02X}", offset=offset, encoding=encoding),
         path=path,
         row=line,
-        hint=_("Choose the file's encoding, for example --encoding cp1250 for a CSV saved "
-               "by Czech Excel."),
+        hint=_decode_hint(encoding),
     )
+
+
+def _decode_hint(encoding: str) -> str:
+    if codecs.lookup(encoding).name == "cp1250":
+        # Suggesting cp1250 again would not help: the byte fits no Czech encoding.
+        return _("The byte is not text in any encoding Czech Excel writes: look at that "
+                 "line, because the file may be damaged or contain binary data.")
+    return _("Choose the file's encoding, for example --encoding cp1250 for a CSV saved "
+             "by Czech Excel.")
 
 
 def _truncated_error(path: Path, encoding: str, line: int) -> InputFileError:
